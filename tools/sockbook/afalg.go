@@ -1,0 +1,4 @@
+package main
+
+// afalgCommands returns the commands of this recipe family. Not written yet.
+func afalgCommands() []command { return nil }

@@ -1,0 +1,4 @@
+package main
+
+// sendfileCommands returns the commands of this recipe family. Not written yet.
+func sendfileCommands() []command { return nil }

@@ -1,0 +1,4 @@
+package main
+
+// tlsCommands returns the commands of this recipe family. Not written yet.
+func tlsCommands() []command { return nil }
