@@ -1,0 +1,4 @@
+package main
+
+// threadServerCommands returns the commands of this recipe family. Not written yet.
+func threadServerCommands() []command { return nil }

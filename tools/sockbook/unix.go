@@ -1,0 +1,4 @@
+package main
+
+// unixCommands returns the commands of this recipe family. Not written yet.
+func unixCommands() []command { return nil }
