@@ -16,6 +16,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"slices"
@@ -104,4 +106,23 @@ func newFlags(slug, synopsis string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// newLogger returns a logger that writes key=value lines to w without
+// timestamps, for servers' running commentary.
+func newLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
+}
+
+// announce prints the line every server command starts with, which tests
+// and scripts read to learn the address actually bound.
+func announce(w io.Writer, addr net.Addr) {
+	fmt.Fprintf(w, "listening on %s %s\n", addr.Network(), addr)
 }

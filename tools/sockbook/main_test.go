@@ -51,6 +51,16 @@ func runCLI(t *testing.T, args ...string) string {
 	return stdout.String()
 }
 
+// runCLIExpectError runs the command to completion and returns its
+// combined output and exit error, for commands expected to fail.
+func runCLIExpectError(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, binary, args...).CombinedOutput()
+	return string(out), err
+}
+
 var listening = regexp.MustCompile(`^listening on (\S+) (\S+)$`)
 
 // startCLI starts a server recipe, waits for its "listening on NETWORK

@@ -1,0 +1,56 @@
+package threadserver_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+
+	"github.com/sockbook/sockbook/pkg/threadserver"
+)
+
+// Two clients are connected at the same time, like the cheat sheet's two
+// nc sessions in two terminals, and each gets its own lines back while
+// the other stays open.
+//
+// Recipe: thread-server
+func ExampleServe() {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ln, err := net.Listen("tcp4", "localhost:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	done := make(chan error, 1)
+	go func() { done <- threadserver.Serve(ctx, ln, threadserver.Options{}) }()
+
+	bash1, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	bash2, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	say := func(name string, conn net.Conn, line string) {
+		fmt.Fprintln(conn, line)
+		reply, err := bufio.NewReader(conn).ReadString('\n')
+		fmt.Printf("%s: %q %v\n", name, reply, err)
+	}
+	say("bash 1", bash1, "Hello")
+	say("bash 2", bash2, "Ker Ker")
+	say("bash 1", bash1, "still here")
+	bash1.Close()
+	bash2.Close()
+
+	cancel()
+	fmt.Println("server stopped:", <-done)
+	// Output:
+	// bash 1: "Hello\n" <nil>
+	// bash 2: "Ker Ker\n" <nil>
+	// bash 1: "still here\n" <nil>
+	// server stopped: <nil>
+}
