@@ -1,4 +1,57 @@
 package main
 
-// socketpairCommands returns the commands of this recipe family. Not written yet.
-func socketpairCommands() []command { return nil }
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+
+	"github.com/sockbook/sockbook/pkg/socketpair"
+)
+
+func socketpairCommands() []command {
+	return []command{
+		{"socketpair-duplex", "parent and child process greet each other over a socketpair", runSocketpairDuplex},
+		{"socketpair-pipe", "parent and child process take turns over a socketpair, like a pipe", runSocketpairPipe},
+	}
+}
+
+func runSocketpairDuplex(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("socketpair-duplex", "")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return runConversation(ctx, socketpair.Duplex(), "socketpair-duplex", out)
+}
+
+func runSocketpairPipe(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("socketpair-pipe", "[-rounds n]")
+	rounds := fs.Int("rounds", 3, "number of Hi! Child! / Hi! Parent! rounds")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *rounds <= 0 {
+		return fmt.Errorf("-rounds %d: must be positive", *rounds)
+	}
+	return runConversation(ctx, socketpair.PingPong(*rounds), "socketpair-pipe", out)
+}
+
+// runConversation plays the parent of c, re-executing this program with
+// the same recipe as the child; in that child, socketpair.ChildEnv is set
+// and the recipe plays the child's side instead.
+func runConversation(ctx context.Context, c socketpair.Conversation, slug string, out io.Writer) error {
+	if socketpair.IsChild() {
+		return socketpair.RunChild(ctx, out)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	err = c.RunCmd(ctx, exec.Command(exe, slug), out)
+	if errors.Is(err, context.Canceled) {
+		return nil // Ctrl-C: the child has been stopped and reaped
+	}
+	return err
+}

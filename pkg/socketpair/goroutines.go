@@ -1,0 +1,77 @@
+package socketpair
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// RunGoroutines runs c within this process: the child's side runs in a
+// goroutine over one end of a new pair, the parent's side over the other,
+// with the same code the two processes of [Conversation.RunProcesses]
+// run. It writes the same lines to out and returns when both sides are
+// done or ctx ends. It suits hosts that cannot re-execute themselves, such
+// as a notebook's interpreter.
+func (c Conversation) RunGoroutines(ctx context.Context, out io.Writer) error {
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if out == nil {
+		out = io.Discard
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("socketpair: %s: not started: %w", c, err)
+	}
+	parentConn, childConn, err := Pair()
+	if err != nil {
+		return err
+	}
+	defer parentConn.Close()
+	stop := context.AfterFunc(ctx, func() {
+		_ = parentConn.SetDeadline(time.Unix(1, 0))
+		_ = childConn.SetDeadline(time.Unix(1, 0))
+	})
+	defer stop()
+
+	// The two sides take turns by protocol, but the race detector cannot
+	// see an ordering that goes through a socket: lock out explicitly.
+	lw := &lockedWriter{w: out}
+	play, err := childSide(c.name)
+	if err != nil {
+		childConn.Close()
+		return err
+	}
+	childDone := make(chan error, 1)
+	go func() {
+		defer childConn.Close()
+		childDone <- play(childConn, lw)
+	}()
+	perr := c.parent()(parentConn, lw)
+	parentConn.Close()
+	cerr := <-childDone
+
+	if ctx.Err() != nil && (perr != nil || cerr != nil) {
+		return fmt.Errorf("socketpair: %s: %w", c, ctx.Err())
+	}
+	var errs []error
+	if perr != nil {
+		errs = append(errs, fmt.Errorf("parent: %w", perr))
+	}
+	if cerr != nil {
+		errs = append(errs, fmt.Errorf("child: %w", cerr))
+	}
+	return c.wrap(errs)
+}
+
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
