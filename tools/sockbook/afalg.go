@@ -1,4 +1,323 @@
 package main
 
-// afalgCommands returns the commands of this recipe family. Not written yet.
-func afalgCommands() []command { return nil }
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/sockbook/sockbook/pkg/afalg"
+)
+
+// afalgCommands returns the commands of chapter 08-afalg.
+func afalgCommands() []command {
+	return []command{
+		{slug: "afalg-hash", short: "hash a message, file or stdin with the kernel's crypto API (AF_ALG)", run: runAFALGHash},
+		{slug: "afalg-aes-cbc", short: "AES-CBC encrypt and decrypt via AF_ALG", run: runAFALGCBC},
+		{slug: "afalg-aes-gcm", short: "AES-GCM encrypt and decrypt via AF_ALG", run: runAFALGGCM},
+		{slug: "afalg-gcm-sendfile", short: "AES-GCM encrypt and decrypt a file fed to AF_ALG by sendfile", run: runAFALGSendfile},
+		{slug: "afalg-benchmark", short: "time AES-GCM on AF_ALG against crypto/cipher", run: runAFALGBenchmark},
+	}
+}
+
+// backendFlag is a -backend flag holding an afalg.Backend.
+type backendFlag struct{ b afalg.Backend }
+
+func (f *backendFlag) String() string { return f.b.String() }
+
+func (f *backendFlag) Set(s string) (err error) {
+	f.b, err = afalg.ParseBackend(s)
+	return err
+}
+
+// addBackendFlag defines -backend on fs.
+func addBackendFlag(fs *flag.FlagSet) *backendFlag {
+	f := &backendFlag{afalg.Auto}
+	fs.Var(f, "backend", "who does the cryptography: kernel (AF_ALG), go (crypto/...) or auto (kernel if it can)")
+	return f
+}
+
+// hexFlag is a flag holding bytes written in hex; by default it holds
+// random bytes.
+type hexFlag struct {
+	name string
+	b    []byte
+}
+
+// addHexFlag defines a hex flag on fs whose default is n random bytes.
+func addHexFlag(fs *flag.FlagSet, name string, n int, usage string) *hexFlag {
+	f := &hexFlag{name: name, b: make([]byte, n)}
+	rand.Read(f.b)
+	fs.Var(f, name, usage+fmt.Sprintf(" in hex (default: %d random bytes)", n))
+	return f
+}
+
+func (f *hexFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return hex.EncodeToString(f.b)
+}
+
+func (f *hexFlag) Set(s string) (err error) {
+	f.b, err = hex.DecodeString(s)
+	if err != nil {
+		return fmt.Errorf("-%s %q: not hex: %w", f.name, s, err)
+	}
+	return nil
+}
+
+// reportBackend prints which backend runs and, after a fallback, why.
+func reportBackend(out io.Writer, chosen afalg.Backend, asked afalg.Backend, fallback error) {
+	switch {
+	case chosen == afalg.Kernel:
+		fmt.Fprintln(out, "backend: kernel (AF_ALG)")
+	case fallback != nil:
+		fmt.Fprintf(out, "backend: go (fallback: %v)\n", fallback)
+	default:
+		fmt.Fprintf(out, "backend: go (-backend %s)\n", asked)
+	}
+}
+
+func runAFALGHash(_ context.Context, args []string, out io.Writer) error {
+	fs := newFlags("afalg-hash", "[-alg sha256] [-key hex] [-backend auto|kernel|go] [file|-]")
+	alg := fs.String("alg", "sha256", `hash, as the kernel names it: sha256, sha512, sha1, md5, sha3-256, hmac(sha256), ...`)
+	keyHex := fs.String("key", "", "key in hex, for keyed hashes such as hmac(sha256)")
+	backend := addBackendFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return fmt.Errorf("afalg-hash: want at most one file, got %d arguments", fs.NArg())
+	}
+	var key []byte
+	if *keyHex != "" {
+		var err error
+		if key, err = hex.DecodeString(*keyHex); err != nil {
+			return fmt.Errorf("-key %q: not hex: %w", *keyHex, err)
+		}
+	}
+	h, err := afalg.NewHash(backend.b, *alg, key)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	reportBackend(out, h.Backend(), backend.b, h.Fallback())
+
+	digest, label, err := hashArg(h, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%x  %s\n", digest, label)
+	return nil
+}
+
+// hashArg hashes what the argument names: the cheat sheet's message when
+// it is empty, standard input for "-", and otherwise a file. It returns the
+// digest and how to label it.
+func hashArg(h *afalg.Hash, arg string) (digest []byte, label string, err error) {
+	switch arg {
+	case "":
+		digest, err = h.Sum([]byte("Python is awesome!"))
+		return digest, `"Python is awesome!"`, err
+	case "-":
+		digest, err = h.SumReader(os.Stdin)
+		return digest, "-", err
+	}
+	f, err := os.Open(arg)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	digest, err = h.SumReader(f)
+	return digest, arg, err
+}
+
+func runAFALGCBC(_ context.Context, args []string, out io.Writer) error {
+	fs := newFlags("afalg-aes-cbc", "[-key hex] [-iv hex] [-msg text] [-backend auto|kernel|go]")
+	key := addHexFlag(fs, "key", 32, "AES key of 16, 24 or 32 bytes")
+	iv := addHexFlag(fs, "iv", 16, "16-byte IV")
+	msg := fs.String("msg", "Demo AF_ALG", "plaintext")
+	backend := addBackendFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("afalg-aes-cbc: unexpected argument %q", fs.Arg(0))
+	}
+	c, err := afalg.NewCBC(backend.b, key.b)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	reportBackend(out, c.Backend(), backend.b, c.Fallback())
+	ciphertext, err := c.Encrypt(iv.b, []byte(*msg))
+	if err != nil {
+		return err
+	}
+	plaintext, err := c.Decrypt(iv.b, ciphertext)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "key: %s\niv: %s\n", key, iv)
+	fmt.Fprintf(out, "ciphertext: %x\n", ciphertext)
+	fmt.Fprintf(out, "plaintext: %q\n", plaintext)
+	return nil
+}
+
+// gcmFlags are the flags of the AES-GCM commands.
+type gcmFlags struct {
+	key, nonce, aad *hexFlag
+	tagSize         *int
+	backend         *backendFlag
+}
+
+func addGCMFlags(fs *flag.FlagSet) gcmFlags {
+	return gcmFlags{
+		key:     addHexFlag(fs, "key", 16, "AES key of 16, 24 or 32 bytes"),
+		nonce:   addHexFlag(fs, "nonce", afalg.NonceSize, "12-byte nonce (never reuse one with a key)"),
+		aad:     addHexFlag(fs, "aad", 16, "associated data, authenticated but not encrypted,"),
+		tagSize: fs.Int("tagsize", 16, "tag length in bytes, 12 to 16"),
+		backend: addBackendFlag(fs),
+	}
+}
+
+// open makes the GCM the flags describe and reports its backend.
+func (f gcmFlags) open(out io.Writer) (*afalg.GCM, error) {
+	g, err := afalg.NewGCM(f.backend.b, f.key.b, *f.tagSize)
+	if err != nil {
+		return nil, err
+	}
+	reportBackend(out, g.Backend(), f.backend.b, g.Fallback())
+	fmt.Fprintf(out, "key: %s\nnonce: %s\naad: %s\n", f.key, f.nonce, f.aad)
+	return g, nil
+}
+
+func runAFALGGCM(_ context.Context, args []string, out io.Writer) error {
+	fs := newFlags("afalg-aes-gcm", "[-key hex] [-nonce hex] [-aad hex] [-tagsize 16] [-msg text] [-backend auto|kernel|go]")
+	f := addGCMFlags(fs)
+	msg := fs.String("msg", "Hello AES-GCM", "plaintext")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("afalg-aes-gcm: unexpected argument %q", fs.Arg(0))
+	}
+	g, err := f.open(out)
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	sealed, err := g.Seal(f.nonce.b, []byte(*msg), f.aad.b)
+	if err != nil {
+		return err
+	}
+	plaintext, err := g.Open(f.nonce.b, sealed, f.aad.b)
+	if err != nil {
+		return err
+	}
+	split := len(sealed) - g.TagSize()
+	fmt.Fprintf(out, "ciphertext: %x\ntag: %x\n", sealed[:split], sealed[split:])
+	fmt.Fprintf(out, "plaintext: %q\n", plaintext)
+	return nil
+}
+
+func runAFALGSendfile(_ context.Context, args []string, out io.Writer) error {
+	fs := newFlags("afalg-gcm-sendfile", "[-key hex] [-nonce hex] [-aad hex] [-tagsize 16] [-backend auto|kernel|go] <file>")
+	f := addGCMFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return errors.New("afalg-gcm-sendfile: want one file to encrypt")
+	}
+	plain, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer plain.Close()
+	g, err := f.open(out)
+	if err != nil {
+		return err
+	}
+	defer g.Close()
+	sealed, err := g.SealFile(f.nonce.b, plain, f.aad.b)
+	if err != nil {
+		return err
+	}
+
+	// Decrypt from a file too, so that both directions go through sendfile.
+	tmp, err := os.CreateTemp("", "afalg-sealed-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := tmp.Write(sealed); err != nil {
+		return err
+	}
+	opened, err := g.OpenFile(f.nonce.b, tmp, f.aad.b)
+	if err != nil {
+		return err
+	}
+	original, err := io.ReadAll(io.NewSectionReader(plain, 0, 1<<62))
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(opened, original) {
+		return fmt.Errorf("afalg-gcm-sendfile: %s: decrypted data differs from the file", fs.Arg(0))
+	}
+
+	split := len(sealed) - g.TagSize()
+	fmt.Fprintf(out, "ciphertext: %x\ntag: %x\n", sealed[:split], sealed[split:])
+	if len(opened) <= 256 {
+		fmt.Fprintf(out, "plaintext: %q\n", opened)
+	} else {
+		fmt.Fprintf(out, "plaintext: %d bytes\n", len(opened))
+	}
+	fmt.Fprintf(out, "round trip: %d bytes match %s\n", len(opened), fs.Arg(0))
+	return nil
+}
+
+func runAFALGBenchmark(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("afalg-benchmark", "[-n 1000] [-size 4096] [-backend auto|kernel|go]")
+	n := fs.Int("n", 1000, "messages to seal and open (the cheat sheet used 1000000)")
+	size := fs.Int("size", 4096, "bytes per message")
+	backend := addBackendFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return fmt.Errorf("afalg-benchmark: unexpected argument %q", fs.Arg(0))
+	}
+	c, err := afalg.CompareGCM(ctx, backend.b, *n, *size)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "AES-128-GCM, seal then open, %d messages of %d bytes\n", c.Iterations, c.Size)
+	row := func(name string, d time.Duration) {
+		mbps := float64(c.Iterations) * float64(c.Size) / d.Seconds() / 1e6
+		fmt.Fprintf(out, "%-22s %12v  %10.1f MB/s\n", name, d.Round(time.Microsecond), mbps)
+	}
+	switch {
+	case c.Kernel > 0:
+		row("kernel (AF_ALG)", c.Kernel)
+	case c.KernelErr != nil:
+		fmt.Fprintf(out, "%-22s not measured: %v\n", "kernel (AF_ALG)", c.KernelErr)
+	}
+	if c.Go > 0 {
+		row("go (crypto/cipher)", c.Go)
+	}
+	return nil
+}
