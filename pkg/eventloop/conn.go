@@ -1,0 +1,147 @@
+package eventloop
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// DefaultMaxPending is the cap on a client's unsent echo output used when
+// Config.MaxPending is zero.
+const DefaultMaxPending = 64 << 10
+
+// A Conn is one client of an echo event loop: a non-blocking socket and the
+// bytes read from it that are not yet written back.
+//
+// Its methods never block. The loop asks WantRead and WantWrite which
+// readiness to wait for, calls Read and Flush when the socket is ready, and
+// closes the Conn once Done reports true or either call fails.
+type Conn struct {
+	fd      int
+	peer    string
+	out     []byte // read but not yet echoed; never longer than max
+	max     int
+	eof     bool // the client shut down its sending side
+	stopped bool // the server is shutting down and reads no more
+
+	armed int // the interest the kernel holds for fd, for loops that keep it there (epoll, kqueue)
+}
+
+// NewConn returns the echo state for the connected, non-blocking socket
+// fd. peer names the client in errors. At most maxPending bytes are held
+// unsent (DefaultMaxPending when maxPending <= 0).
+func NewConn(fd int, peer string, maxPending int) *Conn {
+	if maxPending <= 0 {
+		maxPending = DefaultMaxPending
+	}
+	return &Conn{fd: fd, peer: peer, max: maxPending}
+}
+
+// FD returns the connection's socket.
+func (c *Conn) FD() int { return c.fd }
+
+// Peer returns the client's address as given to NewConn.
+func (c *Conn) Peer() string { return c.peer }
+
+// Pending returns how many bytes were read and not yet written back.
+func (c *Conn) Pending() int { return len(c.out) }
+
+// WantRead reports whether the loop should wait for the socket to be
+// readable. It is false once the client has sent EOF, once the server is
+// stopping, and while the pending output is at its cap: a client that sends
+// without reading its echo is not read from until it catches up, which
+// keeps its memory bounded and pushes back on it through TCP flow control.
+func (c *Conn) WantRead() bool {
+	return !c.eof && !c.stopped && len(c.out) < c.max
+}
+
+// WantWrite reports whether output is pending, so the loop should wait for
+// the socket to be writable.
+func (c *Conn) WantWrite() bool { return len(c.out) > 0 }
+
+// Done reports whether the connection has nothing more to do: no more
+// input will be read and all output has been written.
+func (c *Conn) Done() bool {
+	return (c.eof || c.stopped) && len(c.out) == 0
+}
+
+// StopReading makes the connection finish: what is pending is still
+// written, nothing more is read.
+func (c *Conn) StopReading() { c.stopped = true }
+
+// Read reads once from the socket into the pending output, at most as many
+// bytes as fit under the cap and in buf, which is scratch space the loop
+// lends to every connection. It returns the number of bytes read; 0 with a
+// nil error means nothing was available or the client sent EOF (then
+// WantRead turns false).
+func (c *Conn) Read(buf []byte) (int, error) {
+	if room := c.max - len(c.out); room < len(buf) {
+		buf = buf[:room]
+	}
+	if len(buf) == 0 || c.eof {
+		return 0, nil
+	}
+	for {
+		n, err := unix.Read(c.fd, buf)
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EAGAIN):
+			// Readiness can be stale: another reader, or a level-triggered
+			// report the loop already acted on.
+			return 0, nil
+		case err != nil:
+			return 0, fmt.Errorf("read from %s: %w", c.peer, err)
+		case n == 0:
+			c.eof = true
+			return 0, nil
+		}
+		c.out = append(c.out, buf[:n]...)
+		return n, nil
+	}
+}
+
+// Flush writes as much pending output as the socket accepts now and keeps
+// the rest for the next time it is writable. It returns the number of bytes
+// written.
+func (c *Conn) Flush() (int, error) {
+	sent := 0
+	var err error
+	for sent < len(c.out) {
+		var n int
+		n, err = unix.Write(c.fd, c.out[sent:])
+		if errors.Is(err, unix.EINTR) {
+			err = nil
+			continue
+		}
+		if errors.Is(err, unix.EAGAIN) {
+			err = nil
+			break
+		}
+		if err != nil {
+			err = fmt.Errorf("write to %s: %w", c.peer, err)
+			break
+		}
+		sent += n
+	}
+	// Keep the unsent rest at the front of the same array: the buffer
+	// never grows past max, so copying at most max bytes is cheaper than
+	// letting the slice creep through ever new allocations.
+	c.out = c.out[:copy(c.out, c.out[sent:])]
+	return sent, err
+}
+
+// Close closes the socket. Closing also removes it from any epoll or
+// kqueue set it was in.
+func (c *Conn) Close() error {
+	if c.fd < 0 {
+		return nil
+	}
+	err := unix.Close(c.fd)
+	c.fd = -1
+	if err != nil {
+		return fmt.Errorf("close %s: %w", c.peer, err)
+	}
+	return nil
+}
