@@ -1,0 +1,82 @@
+//go:build solution
+
+// Package reliable sends datagrams over UDP with stop-and-wait: each carries a
+// sequence number and is sent again until the receiver acknowledges it.
+package reliable
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"syscall"
+	"time"
+)
+
+// ErrNoAck reports that a message was not acknowledged after every retry.
+var ErrNoAck = errors.New("no acknowledgement")
+
+// Options tunes Send.
+type Options struct {
+	Timeout time.Duration // how long to wait for each acknowledgement
+	Retries int           // how many times a message is sent again
+}
+
+// Send delivers msgs in order over conn, which is connected to the receiver.
+func Send(ctx context.Context, conn *net.UDPConn, msgs [][]byte, opts Options) error {
+	defer conn.SetReadDeadline(time.Time{})
+	for i, msg := range msgs {
+		seq := uint32(i)
+		pkt := binary.BigEndian.AppendUint32(make([]byte, 0, 4+len(msg)), seq)
+		pkt = append(pkt, msg...)
+		acked := false
+		for try := 0; try <= opts.Retries && !acked; try++ {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("reliable: message %d: %w", seq, err)
+			}
+			if _, err := conn.Write(pkt); err != nil && !errors.Is(err, syscall.ECONNREFUSED) {
+				return fmt.Errorf("reliable: send message %d: %w", seq, err)
+			}
+			var err error
+			acked, err = awaitAck(ctx, conn, seq, opts.Timeout)
+			if err != nil {
+				return err
+			}
+		}
+		if !acked {
+			return fmt.Errorf("reliable: message %d after %d retries: %w", seq, opts.Retries, ErrNoAck)
+		}
+	}
+	return nil
+}
+
+// awaitAck reads until the acknowledgement of seq arrives or timeout passes.
+func awaitAck(ctx context.Context, conn *net.UDPConn, seq uint32, timeout time.Duration) (bool, error) {
+	deadline := time.Now().Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	conn.SetReadDeadline(deadline)
+	buf := make([]byte, 64)
+	for {
+		n, err := conn.Read(buf)
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			if err := ctx.Err(); err != nil {
+				return false, fmt.Errorf("reliable: waiting for ack %d: %w", seq, err)
+			}
+			return false, nil
+		case errors.Is(err, syscall.ECONNREFUSED):
+			// Nobody listens (yet): as good as a lost datagram.
+			continue
+		case err != nil:
+			return false, fmt.Errorf("reliable: waiting for ack %d: %w", seq, err)
+		}
+		if n == 4 && binary.BigEndian.Uint32(buf) == seq {
+			return true, nil
+		}
+		// A stale duplicate or a malformed datagram: keep waiting.
+	}
+}
