@@ -2,6 +2,7 @@ package echo
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -105,7 +106,13 @@ func (h *Handler) Echo(ctx context.Context, conn net.Conn) (int64, error) {
 func (h *Handler) finish(conn net.Conn, buf []byte, total *int64, grace time.Duration) error {
 	end := time.Now().Add(grace)
 	conn.SetDeadline(end)
-	for unread(conn) > 0 && time.Now().Before(end) {
+	for time.Now().Before(end) {
+		if err := echoBuffered(conn, buf, total, end); err != nil {
+			return err
+		}
+		if unread(conn) == 0 {
+			break
+		}
 		n, err := conn.Read(buf)
 		if n > 0 {
 			w, werr := conn.Write(buf[:n])
@@ -123,6 +130,34 @@ func (h *Handler) finish(conn net.Conn, buf []byte, total *int64, grace time.Dur
 	}
 	io.Copy(io.Discard, conn)
 	return nil
+}
+
+// echoBuffered echoes what a *tls.Conn has already taken from the kernel
+// but not yet returned: whole records wait in its buffer, invisible to
+// unread. With a read deadline in the past, tls.Conn.Read still returns
+// buffered records and fails only when it would need the socket; that
+// timeout is not sticky, so the connection stays usable. The read deadline
+// is then restored to end.
+func echoBuffered(conn net.Conn, buf []byte, total *int64, end time.Time) error {
+	tc, ok := conn.(*tls.Conn)
+	if !ok {
+		return nil
+	}
+	tc.SetReadDeadline(time.Unix(1, 0))
+	defer tc.SetReadDeadline(end)
+	for {
+		n, err := tc.Read(buf)
+		if n > 0 {
+			w, werr := tc.Write(buf[:n])
+			*total += int64(w)
+			if werr != nil {
+				return fmt.Errorf("echo: write to %s during shutdown: %w", conn.RemoteAddr(), werr)
+			}
+		}
+		if err != nil {
+			return nil
+		}
+	}
 }
 
 // deadlines arms a connection's read and write deadlines for the idle

@@ -48,15 +48,15 @@ func TestParsedContent(t *testing.T) {
 
 func TestSplitLinesMatchesPython(t *testing.T) {
 	for in, want := range map[string][]string{
-		"":           nil,
-		"a":          {"a"},
-		"a\n":        {"a\n"},
-		"a\nb":       {"a\n", "b"},
-		"a\r\nb\rc":  {"a\r\n", "b\r", "c"},
-		"\n\n":       {"\n", "\n"},
-		"x\u2028y":   {"x\u2028", "y"},
+		"":             nil,
+		"a":            {"a"},
+		"a\n":          {"a\n"},
+		"a\nb":         {"a\n", "b"},
+		"a\r\nb\rc":    {"a\r\n", "b\r", "c"},
+		"\n\n":         {"\n", "\n"},
+		"x\u2028y":     {"x\u2028", "y"},
 		"x\u0085y\x1c": {"x\u0085", "y\x1c"},
-		"\r":         {"\r"},
+		"\r":           {"\r"},
 	} {
 		assert.Equal(t, want, splitLines(in), "%q", in)
 	}
