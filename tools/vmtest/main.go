@@ -1,0 +1,296 @@
+// Command vmtest runs a package's Go tests inside a throwaway Linux kernel,
+// for tests that need kernel features the host lacks (AF_ALG, here).
+//
+// It boots Debian's user-mode Linux, an ordinary program that needs
+// neither root nor KVM, from an initramfs it writes itself: a small Go
+// /init (see vminit), the test binary, the kernel modules the tests need
+// and a file with their arguments and environment. /init prints the test
+// binary's exit status on a marker line, and vmtest exits with it.
+//
+// Usage:
+//
+//	vmtest [flags] ./pkg/afalg [test flags]   # builds the tests, static
+//	vmtest [flags] /path/to/pkg.test [args]   # runs a built test binary
+//
+// The second form is what go test -exec calls, so both of these work from
+// the module's root:
+//
+//	go run ./tools/vmtest ./pkg/afalg -v -run Hash
+//	go test -exec "go run $PWD/tools/vmtest" ./pkg/afalg
+//
+// Test flags in the first form are spelled as for go test (-run, -v,
+// -bench) and passed on as -test.run and so on.
+//
+// The kernel is fetched once with apt-get download and unpacked with
+// dpkg-deb -x under the user's cache directory; nothing is installed. The
+// guest gets SOCKBOOK_*, VMTEST_*, GODEBUG, GOTRACEBACK and GOMAXPROCS from
+// the host's environment, and any variable named with -env.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/sockbook/sockbook/tools/vmtest/internal/bootcfg"
+)
+
+// vminitPackage is the import path of the /init program.
+const vminitPackage = "github.com/sockbook/sockbook/tools/vmtest/vminit"
+
+// errUsage reports bad command-line arguments; the flag package has
+// already printed why.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	status, err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case errors.Is(err, errUsage):
+		status = 2
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "vmtest: %v\n", err)
+		if status == 0 {
+			status = 1
+		}
+	}
+	os.Exit(status)
+}
+
+// options are vmtest's own flags.
+type options struct {
+	cache   string
+	modules string
+	mem     string
+	timeout time.Duration
+	verbose bool
+	env     listFlag
+}
+
+// listFlag collects the values of a flag given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// run is vmtest without the process around it: it returns the test
+// binary's exit status, or an error when it could not learn it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+	var opt options
+	fs := flag.NewFlagSet("vmtest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: vmtest [flags] (package | test-binary) [test flags]")
+		fs.PrintDefaults()
+	}
+	defaultCache := ""
+	if dir, err := os.UserCacheDir(); err == nil {
+		defaultCache = filepath.Join(dir, "sockbook", "vm")
+	}
+	fs.StringVar(&opt.cache, "cache", defaultCache, "`dir`ectory for the unpacked kernel, kept between runs")
+	fs.StringVar(&opt.modules, "modules", strings.Join(defaultModules, ","), "comma-separated kernel `modules` to load before the tests (dependencies are added)")
+	fs.StringVar(&opt.mem, "mem", "512M", "guest memory `size`")
+	fs.DurationVar(&opt.timeout, "timeout", 10*time.Minute, "give up, killing the VM, after this long (building included)")
+	fs.BoolVar(&opt.verbose, "v", false, "show the kernel's console and what vmtest does on stderr")
+	fs.Var(&opt.env, "env", "pass `NAME` or NAME=value into the guest's environment (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return 0, errUsage
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 0, errUsage
+	}
+	if opt.cache == "" {
+		return 0, errors.New("no cache directory: set -cache or $HOME")
+	}
+
+	ctx, cancel := context.WithTimeoutCause(ctx, opt.timeout, fmt.Errorf("timed out after %v", opt.timeout))
+	defer cancel()
+	status, err := runIn(ctx, &opt, fs.Arg(0), fs.Args()[1:], stdout, stderr)
+	if err != nil && ctx.Err() != nil {
+		// Whatever broke, it broke because the time was up.
+		err = context.Cause(ctx)
+	}
+	return status, err
+}
+
+// runIn builds or takes the test binary target, boots it and returns its
+// exit status.
+func runIn(ctx context.Context, opt *options, target string, testArgs []string, stdout, stderr io.Writer) (int, error) {
+	logf := func(format string, a ...any) {
+		if opt.verbose {
+			fmt.Fprintf(stderr, "vmtest: "+format+"\n", a...)
+		}
+	}
+
+	work, err := os.MkdirTemp("", "vmtest-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(work)
+
+	// /init builds while the tests build and the kernel is found: on a
+	// warm cache the builds are most of vmtest's own time.
+	initBin := filepath.Join(work, "init")
+	var initErr error
+	var wg sync.WaitGroup
+	defer wg.Wait() // before work is removed
+	wg.Go(func() {
+		initErr = goBuild(ctx, "build", "-ldflags=-s -w", "-o", initBin, vminitPackage)
+	})
+
+	testBin := target
+	if st, err := os.Stat(target); err != nil || !st.Mode().IsRegular() {
+		// Not a file: a package to build.
+		testBin = filepath.Join(work, "pkg.test")
+		logf("building %s", target)
+		if err := goBuild(ctx, "test", "-c", "-o", testBin, target); err != nil {
+			return 0, err
+		}
+		if _, err := os.Stat(testBin); err != nil {
+			return 0, fmt.Errorf("package %q: no test binary built (no test files?)", target)
+		}
+		testArgs = testFlags(testArgs)
+	}
+
+	k, err := umlKernel(ctx, opt.cache, logf)
+	if err != nil {
+		return 0, fmt.Errorf("kernel: %w", err)
+	}
+	modules, err := moduleOrder(k.modDir, splitList(opt.modules))
+	if err != nil {
+		return 0, err
+	}
+
+	wg.Wait()
+	if initErr != nil {
+		return 0, fmt.Errorf("build /init: %w", initErr)
+	}
+
+	token := randomToken()
+	cfg := bootcfg.Config{Args: testArgs, Env: guestEnv(opt.env), Token: token}
+	files := []imageFile{
+		{name: "/init", mode: 0o755, src: initBin},
+		{name: bootcfg.TestPath, mode: 0o755, src: testBin},
+	}
+	for _, m := range modules {
+		name := strings.ReplaceAll(m, "/", "_")
+		cfg.Modules = append(cfg.Modules, name)
+		files = append(files, imageFile{name: bootcfg.ModuleDir + "/" + name, mode: 0o644, src: filepath.Join(k.modDir, m)})
+	}
+	libs, err := sharedLibs(testBin)
+	if err != nil {
+		return 0, fmt.Errorf("test binary %s: %w", testBin, err)
+	}
+	for _, lib := range libs {
+		files = append(files, imageFile{name: lib, mode: 0o755, src: lib})
+	}
+	cfgJSON, err := json.Marshal(cfg)
+	if err != nil {
+		return 0, err
+	}
+	files = append(files, imageFile{name: bootcfg.ConfigPath, mode: 0o644, data: cfgJSON})
+
+	initrd := filepath.Join(work, "initramfs.cpio.gz")
+	if err := writeInitramfs(initrd, files); err != nil {
+		return 0, fmt.Errorf("initramfs: %w", err)
+	}
+
+	kernelLog := io.Discard
+	if opt.verbose {
+		kernelLog = stderr
+	}
+	logf("booting %s with %d modules; running %s %q", k.binary, len(modules), testBin, testArgs)
+	return bootUML(ctx, k, initrd, opt.mem, token, stdout, kernelLog)
+}
+
+// writeInitramfs writes the initramfs holding files to path.
+func writeInitramfs(path string, files []imageFile) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := writeImage(f, files); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// goBuild runs the go command for the guest: linux on the host's
+// architecture, and static, since the guest has no C library unless the
+// image carries one.
+func goBuild(ctx context.Context, args ...string) error {
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+// testFlags spells go test's flags (-run, -v) as the test binary's own
+// (-test.run, -test.v). Arguments that are not flags stay as they are.
+func testFlags(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "-test.") && len(a) > 1 {
+			a = "-test." + strings.TrimLeft(a, "-")
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// guestEnv returns the test binary's environment in the guest.
+func guestEnv(extra []string) []string {
+	env := []string{"PATH=/vmtest", "HOME=/tmp", "TMPDIR=/tmp"}
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "SOCKBOOK_"), strings.HasPrefix(name, "VMTEST_"),
+			name == "GODEBUG", name == "GOTRACEBACK", name == "GOMAXPROCS":
+			env = append(env, kv)
+		}
+	}
+	for _, e := range extra {
+		if strings.Contains(e, "=") {
+			env = append(env, e)
+		} else if v, ok := os.LookupEnv(e); ok {
+			env = append(env, e+"="+v)
+		}
+	}
+	return env
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// randomToken returns a fresh token for the marker lines.
+func randomToken() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	return hex.EncodeToString(b)
+}

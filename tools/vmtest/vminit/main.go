@@ -1,0 +1,145 @@
+// Command vminit is the /init of the initramfs that vmtest boots. It runs
+// as process 1 of a throwaway kernel: it mounts proc, sys and devtmpfs,
+// loads the kernel modules the host picked (there is no modprobe in the
+// image, so dependencies come first in the list), runs the test program
+// with the arguments and environment from bootcfg.ConfigPath, prints the
+// exit marker line and powers the machine off.
+//
+// It must be linked statically (CGO_ENABLED=0): the image has no C library
+// of its own.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockbook/sockbook/tools/vmtest/internal/bootcfg"
+)
+
+func main() {
+	run()
+	// Neither UML nor qemu passes a guest's exit status on, so the marker
+	// line is the only report; sync first so it is not lost in a buffer.
+	unix.Sync()
+	if err := unix.Reboot(unix.LINUX_REBOOT_CMD_POWER_OFF); err != nil {
+		fmt.Fprintf(os.Stderr, "vminit: power off: %v\n", err)
+	}
+	// Process 1 must not return: the kernel would panic.
+	select {}
+}
+
+// run prepares the machine, runs the program and prints the exit line.
+func run() {
+	cfg, err := setup()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "vminit: %v\n", err)
+		// Without a config there is no token and so no exit line the
+		// host would trust: it reports the missing marker instead.
+		if cfg.Token != "" {
+			fmt.Println(bootcfg.ExitLine(cfg.Token, bootcfg.ExitSetupFailed))
+		}
+		return
+	}
+	fmt.Println(bootcfg.StartLine(cfg.Token))
+	fmt.Println(bootcfg.ExitLine(cfg.Token, runProgram(cfg)))
+}
+
+func setup() (bootcfg.Config, error) {
+	var cfg bootcfg.Config
+	data, err := os.ReadFile(bootcfg.ConfigPath)
+	if err != nil {
+		return cfg, err
+	}
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return cfg, fmt.Errorf("config %s: %w", bootcfg.ConfigPath, err)
+	}
+	if err := mountAll(); err != nil {
+		return cfg, err
+	}
+	if err := rawConsole(); err != nil {
+		return cfg, err
+	}
+	for _, name := range cfg.Modules {
+		if err := loadModule(filepath.Join(bootcfg.ModuleDir, name)); err != nil {
+			return cfg, err
+		}
+	}
+	return cfg, nil
+}
+
+func mountAll() error {
+	for _, m := range []struct{ fstype, target string }{
+		{"proc", "/proc"},
+		{"sysfs", "/sys"},
+		{"devtmpfs", "/dev"},
+	} {
+		if err := os.MkdirAll(m.target, 0o755); err != nil {
+			return err
+		}
+		if err := unix.Mount(m.fstype, m.target, m.fstype, 0, ""); err != nil {
+			return fmt.Errorf("mount %s on %s: %w", m.fstype, m.target, err)
+		}
+	}
+	return nil
+}
+
+// rawConsole stops the console from turning "\n" into "\r\n", so that the
+// host sees the program's output byte for byte.
+func rawConsole() error {
+	t, err := unix.IoctlGetTermios(1, unix.TCGETS)
+	if err != nil {
+		// Not a terminal (a serial line the VMM passes through as a
+		// pipe): there is nothing to translate.
+		return nil
+	}
+	t.Oflag &^= unix.OPOST
+	if err := unix.IoctlSetTermios(1, unix.TCSETS, t); err != nil {
+		return fmt.Errorf("console: set termios: %w", err)
+	}
+	return nil
+}
+
+func loadModule(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	err = unix.FinitModule(int(f.Fd()), "", 0)
+	if err != nil && !errors.Is(err, unix.EEXIST) {
+		return fmt.Errorf("load module %s: %w", path, err)
+	}
+	return nil
+}
+
+func runProgram(cfg bootcfg.Config) int {
+	if err := os.MkdirAll(bootcfg.WorkDir, 0o755); err != nil {
+		fmt.Fprintf(os.Stderr, "vminit: %v\n", err)
+		return bootcfg.ExitSetupFailed
+	}
+	cmd := exec.Command(bootcfg.TestPath, cfg.Args...)
+	cmd.Env = cfg.Env
+	cmd.Dir = bootcfg.WorkDir
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &exit):
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal())
+		}
+		return exit.ExitCode()
+	default:
+		fmt.Fprintf(os.Stderr, "vminit: %v\n", err)
+		return bootcfg.ExitSetupFailed
+	}
+}
