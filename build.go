@@ -1,0 +1,103 @@
+//go:build ignore
+
+// Build builds sockbook's faces. Each target runs a program under tools/.
+//
+//	go run build.go [all]        # everything that can be built yet
+//	go run build.go kernel       # bin/sockbook-kernel and its Jupyter kernelspec
+//	go run build.go site         # the static website
+//	go run build.go serve        # build the site and serve it
+//	go run build.go notebooks    # re-run the notebooks through the kernel
+//
+// "kernel" passes its flags on to the kernelspec install: --prefix DIR
+// installs into DIR/share/jupyter/kernels instead of the user's Jupyter
+// data folder ($JUPYTER_DATA_DIR, else ~/.local/share/jupyter), and --print
+// prints kernel.json instead of installing it.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// A target is one thing build.go can build.
+type target struct {
+	name string
+	help string
+	run  func(args []string) error
+}
+
+func targets() []target {
+	return []target{
+		{"kernel", "build bin/sockbook-kernel and install the sockbook kernelspec", kernel},
+		{"site", "build the static website", notYet("site", "the site generator (tools/site)")},
+		{"serve", "build the website and serve it", notYet("serve", "the site generator (tools/site)")},
+		{"notebooks", "re-run the notebooks through the kernel", notYet("notebooks", "the notebook runner (tools/notebooks)")},
+	}
+}
+
+func main() {
+	name, args := "all", os.Args[1:]
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := build(name, args); err != nil {
+		fmt.Fprintf(os.Stderr, "build %s: %v\n", name, err)
+		os.Exit(1)
+	}
+}
+
+func build(name string, args []string) error {
+	if name == "all" {
+		// Everything that exists; a target that is not built yet says so
+		// and does not fail the rest.
+		for _, t := range targets() {
+			if t.name == "serve" {
+				continue // serving never ends: not part of "all"
+			}
+			fmt.Printf("== %s: %s\n", t.name, t.help)
+			if err := t.run(args); err != nil && err != errNotYet {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+		}
+		return nil
+	}
+	for _, t := range targets() {
+		if t.name == name {
+			return t.run(args)
+		}
+	}
+	var names []string
+	for _, t := range targets() {
+		names = append(names, t.name)
+	}
+	return fmt.Errorf("unknown target (want all, %s)", strings.Join(names, ", "))
+}
+
+// kernel builds the kernel, then installs its kernelspec with args.
+func kernel(args []string) error {
+	if err := goRun("./tools/kernel", "build"); err != nil {
+		return err
+	}
+	return goRun(append([]string{"./tools/kernel", "install"}, args...)...)
+}
+
+// errNotYet marks a target whose program does not exist yet.
+var errNotYet = errors.New("not built yet")
+
+// notYet returns a target that reports which part is missing.
+func notYet(name, missing string) func([]string) error {
+	return func([]string) error {
+		fmt.Printf("%s: not built yet: %s does not exist yet\n", name, missing)
+		return errNotYet
+	}
+}
+
+// goRun runs "go run" with args, in the repository, with our output.
+func goRun(args ...string) error {
+	cmd := exec.Command("go", append([]string{"run"}, args...)...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	return cmd.Run()
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/sockbook/sockbook/tools/jupyter"
+	"github.com/sockbook/sockbook/tools/kernel/kernelbin"
+)
+
+// TestMain fails the run if a kernel process, or a client goroutine,
+// outlives the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if kids := childProcesses(); len(kids) > 0 {
+		fmt.Fprintf(os.Stderr, "kernel processes survived the tests: %v\n", kids)
+		code = 1
+	}
+	if err := goleak.Find(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+// childProcesses lists the PIDs whose parent is this process.
+func childProcesses() []int {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var kids []int
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // exited meanwhile
+		}
+		// The command name, in parentheses, may hold spaces: fields
+		// start after its closing parenthesis.
+		_, rest, _ := strings.Cut(string(b), ") ")
+		fields := strings.Fields(rest)
+		if len(fields) > 1 && fields[1] == strconv.Itoa(os.Getpid()) {
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+			kids = append(kids, pid)
+		}
+	}
+	return kids
+}
+
+// kernelPath builds the kernel once per test binary (or finds it in the
+// user cache, built from the same sources).
+var kernelPath = sync.OnceValues(func() (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	dir, err := kernelbin.ModuleDir(ctx)
+	if err != nil {
+		return "", err
+	}
+	return kernelbin.Build(ctx, dir, os.Stderr)
+})
+
+// startKernel starts a kernel and connects a client to it; both are closed
+// when tb ends.
+func startKernel(tb testing.TB) (*jupyter.Kernel, *jupyter.Client) {
+	tb.Helper()
+	path, err := kernelPath()
+	require.NoError(tb, err, "building the kernel")
+	k, err := jupyter.StartKernel(kernelbin.Spec(path), nil, os.Stderr)
+	require.NoError(tb, err)
+	tb.Cleanup(func() { k.Close(2 * time.Second) })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := k.Dial(ctx)
+	require.NoError(tb, err, "connecting to the kernel")
+	tb.Cleanup(func() { c.Close() })
+	return k, c
+}
+
+// execute runs code, failing tb if the kernel does not answer.
+func execute(tb testing.TB, c *jupyter.Client, code string) *jupyter.Execution {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ex, err := c.Execute(ctx, code)
+	require.NoError(tb, err, "executing %q", code)
+	return ex
+}
+
+func TestKernelInfo(t *testing.T) {
+	_, c := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	info, err := c.KernelInfo(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "gophernotes", info.Implementation)
+	assert.Equal(t, "go", info.LanguageInfo.Name)
+	// The kernel runs on the Go that built it: the one running this test.
+	assert.Equal(t, runtime.Version(), info.LanguageInfo.Version)
+	require.NoError(t, c.Heartbeat(ctx))
+}
+
+// manifestEntries reads the generated tables' manifest.
+func manifestEntries(t *testing.T) []manifestEntry {
+	b, err := os.ReadFile(filepath.Join("imports", "manifest.json"))
+	require.NoError(t, err)
+	var m []manifestEntry
+	require.NoError(t, json.Unmarshal(b, &m))
+	return m
+}
+
+// TestImportEveryPackage imports, in one cell, every package that has a
+// table and prints the type of one of its functions. A package that is not
+// linked into the kernel fails the import (the kernel has no toolchain to
+// build it), so every line checks a real table entry.
+func TestImportEveryPackage(t *testing.T) {
+	_, c := startKernel(t)
+	var code strings.Builder
+	var want []string
+	ownPackages := 0
+	// The interpreter keeps one name per imported path: fmt is imported
+	// once, under the alias the loop gives it.
+	fmtName := "fmt"
+	for i, e := range manifestEntries(t) {
+		if len(e.Funcs) == 0 {
+			continue
+		}
+		if strings.HasPrefix(e.Path, modulePath+"/") {
+			ownPackages++
+		}
+		if e.Path == "fmt" {
+			fmtName = fmt.Sprintf("p%d", i)
+		}
+		fmt.Fprintf(&code, "import p%d %q\n", i, e.Path)
+		want = append(want, fmt.Sprintf("%s.%s", e.Path, e.Funcs[0]))
+	}
+	if fmtName == "fmt" {
+		code.WriteString("import \"fmt\"\n")
+	}
+	for i, e := range manifestEntries(t) {
+		if len(e.Funcs) == 0 {
+			continue
+		}
+		fmt.Fprintf(&code, "%s.Printf(\"%%s.%%s %%T\\n\", %q, %q, p%d.%s)\n", fmtName, e.Path, e.Funcs[0], i, e.Funcs[0])
+	}
+	require.Positive(t, ownPackages, "no pkg/ package has a table")
+
+	ex := execute(t, c, code.String())
+	require.Equal(t, "ok", ex.Reply.Status, "%s: %s\n%s", ex.Reply.EName, ex.Reply.EValue, code.String())
+	lines := strings.Split(strings.TrimSuffix(ex.Stdout(), "\n"), "\n")
+	require.Len(t, lines, len(want))
+	for i, line := range lines {
+		name, typ, _ := strings.Cut(line, " ")
+		assert.Equal(t, want[i], name)
+		assert.True(t, strings.HasPrefix(typ, "func("), "%s has type %q, want a function", name, typ)
+	}
+}
+
+// TestCurrentStandardLibrary checks that the regenerated standard tables,
+// not gomacro's Go 1.18-era ones, are linked: io.ReadAll and net/netip came
+// later.
+func TestCurrentStandardLibrary(t *testing.T) {
+	_, c := startKernel(t)
+	ex := execute(t, c, `
+import (
+	"fmt"
+	"io"
+	"net/netip"
+	"strings"
+)
+b, err := io.ReadAll(strings.NewReader("sockbook"))
+fmt.Println(string(b), err)
+fmt.Println(netip.MustParseAddrPort("127.0.0.1:5566").Port())
+`)
+	require.Equal(t, "ok", ex.Reply.Status, "%s: %s", ex.Reply.EName, ex.Reply.EValue)
+	assert.Equal(t, "sockbook <nil>\n5566\n", ex.Stdout())
+}
+
+func TestCompileErrorThenNextCell(t *testing.T) {
+	_, c := startKernel(t)
+	ex := execute(t, c, `var n int = "not a number"`)
+	assert.Equal(t, "error", ex.Reply.Status)
+	require.NotEmpty(t, ex.Outputs)
+	last := ex.Outputs[len(ex.Outputs)-1]
+	assert.Equal(t, "error", last.Type)
+	assert.Contains(t, last.EValue, "string")
+
+	ex = execute(t, c, `import "fmt"; fmt.Println(6 * 7)`)
+	assert.Equal(t, "ok", ex.Reply.Status, "%s: %s", ex.Reply.EName, ex.Reply.EValue)
+	assert.Equal(t, "42\n", ex.Stdout())
+}
+
+func TestPanicKeepsKernel(t *testing.T) {
+	k, c := startKernel(t)
+	ex := execute(t, c, `x := 41; panic("cell panicked")`)
+	assert.Equal(t, "error", ex.Reply.Status)
+	assert.Contains(t, ex.Reply.EValue, "cell panicked")
+
+	// The kernel lives on, with the state the cell made before panicking.
+	ex = execute(t, c, `import "fmt"; fmt.Println(x + 1)`)
+	assert.Equal(t, "ok", ex.Reply.Status, "%s: %s", ex.Reply.EName, ex.Reply.EValue)
+	assert.Equal(t, "42\n", ex.Stdout())
+	select {
+	case <-k.Done():
+		t.Fatal("kernel exited")
+	default:
+	}
+}
+
+// TestInterruptKeepsKernel checks that Jupyter's interrupt (SIGINT, as the
+// kernelspec says) does not kill the kernel: gophernotes cannot stop a
+// cell, so the kernel ignores the signal.
+func TestInterruptKeepsKernel(t *testing.T) {
+	k, c := startKernel(t)
+	execute(t, c, `n := 41`)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, c.Interrupt(ctx))
+	ex := execute(t, c, `import "fmt"; fmt.Println(n + 1)`)
+	assert.Equal(t, "42\n", ex.Stdout())
+	select {
+	case <-k.Done():
+		t.Fatal("kernel exited")
+	default:
+	}
+}
+
+func TestShutdownEndsProcess(t *testing.T) {
+	k, c := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, c.Shutdown(ctx, false))
+	require.NoError(t, k.Wait(ctx), "the kernel should exit, with status 0")
+}
+
+// BenchmarkStart measures starting a kernel until it answers
+// kernel_info_request with its iopub channel working. Target: 1 s.
+func BenchmarkStart(b *testing.B) {
+	path, err := kernelPath()
+	require.NoError(b, err)
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		k, err := jupyter.StartKernel(kernelbin.Spec(path), nil, nil)
+		require.NoError(b, err)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		c, err := k.Dial(ctx)
+		require.NoError(b, err)
+		times = append(times, time.Since(start))
+		cancel()
+		c.Close()
+		k.Close(time.Second)
+	}
+	reportMedian(b, times)
+}
+
+// BenchmarkCell measures a trivial cell's round trip: execute_request to
+// execute_reply and status idle. Target: 20 ms median.
+func BenchmarkCell(b *testing.B) {
+	_, c := startKernel(b)
+	ctx := context.Background()
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		ex, err := c.Execute(ctx, `n := 1 + 1`)
+		require.NoError(b, err)
+		require.Equal(b, "ok", ex.Reply.Status)
+		times = append(times, time.Since(start))
+	}
+	reportMedian(b, times)
+}
+
+// reportMedian adds the median of times to b's results, in milliseconds.
+func reportMedian(b *testing.B, times []time.Duration) {
+	slices.Sort(times)
+	if len(times) > 0 {
+		b.ReportMetric(float64(times[len(times)/2])/float64(time.Millisecond), "median-ms")
+	}
+}

@@ -1,0 +1,142 @@
+// Package kernelbin provides the sockbook kernel to programs and tests that
+// need one: its kernelspec, and a binary built once per set of inputs.
+package kernelbin
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/sockbook/sockbook/tools/jupyter"
+)
+
+// Name is the kernelspec's name: "jupyter kernelspec list" shows it, and
+// notebooks name it in their metadata.
+const Name = "sockbook"
+
+// MissingGOROOT is the GOROOT the kernel runs with. A folder that does not
+// exist turns off gomacro's go/types importer, which would otherwise print
+// warnings into the first cell's output and make every run slower. The
+// kernel needs no Go toolchain: every importable package is linked in.
+const MissingGOROOT = "/nonexistent/sockbook-kernel-needs-no-goroot"
+
+// Spec returns the kernelspec of the kernel binary at kernelPath, which
+// should be absolute.
+func Spec(kernelPath string) jupyter.KernelSpec {
+	return jupyter.KernelSpec{
+		Argv:        []string{kernelPath, "{connection_file}"},
+		DisplayName: "Go (sockbook)",
+		Language:    "go",
+		// The kernel ignores SIGINT (gophernotes cannot stop a running
+		// cell), so Jupyter's interrupt is harmless rather than fatal.
+		InterruptMode: "signal",
+		Env:           map[string]string{"GOROOT": MissingGOROOT},
+	}
+}
+
+// ModuleDir returns the root of the sockbook module that contains the
+// current directory.
+func ModuleDir(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("kernelbin: go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("kernelbin: not inside a Go module")
+	}
+	return filepath.Dir(gomod), nil
+}
+
+// Build returns the path of a kernel built from the sources in moduleDir,
+// building it first unless the user cache already holds one built from the
+// same inputs (Go version, go.mod, go.sum, pkg/ and tools/kernel). The first
+// build takes minutes; later calls take the time to hash the inputs. Build
+// output goes to log.
+func Build(ctx context.Context, moduleDir string, log io.Writer) (string, error) {
+	key, err := inputsHash(moduleDir)
+	if err != nil {
+		return "", err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	dir := filepath.Join(cache, "sockbook")
+	target := filepath.Join(dir, "kernel-"+key[:16])
+	if _, err := os.Stat(target); err == nil {
+		return target, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	// Build to a private name and rename: concurrent test binaries may
+	// build at the same time, and none may see half a file.
+	tmp, err := os.CreateTemp(dir, ".kernel-build-")
+	if err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	cmd := exec.CommandContext(ctx, "go", "run", "./tools/kernel", "build", "-o", tmp.Name())
+	cmd.Dir = moduleDir
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("kernelbin: build the kernel: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), target); err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	return target, nil
+}
+
+// inputsHash hashes everything the kernel binary is built from, apart from
+// the module cache (go.sum pins it).
+func inputsHash(moduleDir string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	var files []string
+	for _, name := range []string{"go.mod", "go.sum"} {
+		files = append(files, filepath.Join(moduleDir, name))
+	}
+	for _, root := range []string{"pkg", filepath.Join("tools", "kernel"), filepath.Join("tools", "jupyter")} {
+		err := filepath.WalkDir(filepath.Join(moduleDir, root), func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if os.IsNotExist(err) {
+					return nil
+				}
+				return err
+			}
+			if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return "", fmt.Errorf("kernelbin: hash the kernel's sources: %w", err)
+		}
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("kernelbin: hash the kernel's sources: %w", err)
+		}
+		rel, _ := filepath.Rel(moduleDir, f)
+		fmt.Fprintf(h, "%s %d\n", rel, len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

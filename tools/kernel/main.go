@@ -1,0 +1,61 @@
+// Command kernel builds and installs the sockbook Jupyter kernel: gophernotes
+// with the sockbook packages, and current standard-library tables, linked in.
+//
+//	go run ./tools/kernel gen       # regenerate tools/kernel/imports
+//	go run ./tools/kernel build     # build bin/sockbook-kernel
+//	go run ./tools/kernel install   # install the "sockbook" kernelspec
+//
+// "go run build.go kernel" runs build and then install. See README.md in
+// this folder for using the kernel from Jupyter and for its limits.
+
+// gomacro's genimport predates materialised type aliases in go/types: with
+// them it panics on "any".
+//go:debug gotypesalias=0
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/sockbook/sockbook/tools/kernel/kernelbin"
+)
+
+// subcommands maps each subcommand to its implementation.
+var subcommands = map[string]func(ctx context.Context, args []string, stdout io.Writer) error{
+	"gen":     runGen,
+	"build":   runBuild,
+	"install": runInstall,
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(os.Args) < 2 || subcommands[os.Args[1]] == nil {
+		fmt.Fprintln(os.Stderr, "usage: go run ./tools/kernel gen|build|install [flags]")
+		os.Exit(2)
+	}
+	err := subcommands[os.Args[1]](ctx, os.Args[2:], os.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "kernel %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+}
+
+// moduleRoot returns the sockbook module's root: dir if given, else the
+// module containing the current directory.
+func moduleRoot(ctx context.Context, dir string) (string, error) {
+	if dir != "" {
+		return filepath.Abs(dir)
+	}
+	return kernelbin.ModuleDir(ctx)
+}
