@@ -1,28 +1,31 @@
 // Package echotest is the reliability suite every stream echo server in
-// sockbook must pass: large messages, many clients, resets, half-close,
-// idle timeouts, shutdown without losing echoes, and no leaked descriptors.
-// Each server package runs it against its own listener and client.
+// sockbook must pass, from the goroutine-per-client servers (tcpecho,
+// unixecho, threadserver, socketserver, tlsecho) to the raw event loops
+// (eventloop, selectors): echoes on lasting connections, a large message,
+// many clients at once, a client that does not read, resets, half-close,
+// idle timeouts, and a shutdown that loses no echo and leaks no
+// descriptor.
+//
+// Servers differ in what they promise, so a Target says which of the
+// optional checks apply: an idle timeout, echoing on shutdown what the
+// kernel received but the server had not yet read, and counters that show
+// the server bounding a slow reader's backlog. Everything else runs
+// against every server.
 package echotest
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sockbook/sockbook/internal/testenv"
-	"github.com/sockbook/sockbook/pkg/echo"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 )
 
 // A Target is an echo server under test.
@@ -30,194 +33,173 @@ type Target struct {
 	// Start starts a server that echoes until ctx ends, closing idle
 	// connections after idle (0: never). It returns the address to dial
 	// and a function that waits for the server to stop and returns its
-	// error.
+	// error. Each subtest starts its own server.
 	Start func(ctx context.Context, idle time.Duration) (addr net.Addr, wait func() error, err error)
 
 	// Dial connects a client to addr. The connection must support
-	// CloseWrite.
+	// CloseWrite. Nil means a plain net.Dialer on addr's network.
 	Dial func(ctx context.Context, addr net.Addr) (net.Conn, error)
 
-	// Clients is the number of concurrent clients; 0 means 200.
+	// Clients is the number of clients ConcurrentClients connects at once;
+	// 0 means 200.
 	Clients int
+
+	// ChildClients runs ConcurrentClients's clients in a child process
+	// (the test binary run again, whose TestMain must call ClientMain
+	// first), so that their descriptors do not count against the
+	// server's: a select(2) server can watch only descriptors below
+	// FD_SETSIZE. The child dials plainly, so Dial must be nil.
+	ChildClients bool
+
+	// NoIdleTimeout says the server has no idle timeout; IdleTimeout is
+	// skipped and Start is always passed 0.
+	NoIdleTimeout bool
+
+	// ShutdownDropsUnread says the server stops reading the moment its
+	// context ends, so data that reached its host but that it had not
+	// read yet is not echoed (the event loops finish writing only what
+	// they already read). ShutdownEchoesReceivedData is skipped; Shutdown
+	// still checks that connections and listener close and nothing leaks.
+	ShutdownDropsUnread bool
+
+	// Backlog, when not nil, reports on the server Start started last:
+	// the most data it ever held for one client, and how many times it
+	// paused reading from a client because of that. SlowReader then
+	// requires a pause and a backlog within MaxPending.
+	Backlog func() (maxPending, pauses int64)
+
+	// MaxPending is the per-client backlog the server promises; it goes
+	// with Backlog.
+	MaxPending int64
 }
 
-// Run runs the whole suite against tg as subtests of t.
+// Run runs the whole suite against tg as subtests of t. The subtests do
+// not run in parallel: they count the process's descriptors.
 func Run(t *testing.T, tg Target) {
-	testenv.CheckFDs(t)
-	t.Run("LargeMessage", func(t *testing.T) { largeMessage(t, tg) })
-	t.Run("ConcurrentClients", func(t *testing.T) { concurrentClients(t, tg) })
-	t.Run("ResetMidMessage", func(t *testing.T) { resetMidMessage(t, tg) })
-	t.Run("HalfClose", func(t *testing.T) { halfClose(t, tg) })
-	t.Run("IdleTimeout", func(t *testing.T) { idleTimeout(t, tg) })
-	t.Run("ShutdownEchoesReceivedData", func(t *testing.T) { shutdownEchoes(t, tg) })
-	t.Run("ShutdownWithStuckClient", func(t *testing.T) { shutdownStuckClient(t, tg) })
+	if tg.ChildClients && tg.Dial != nil {
+		t.Fatal("echotest: a Target with ChildClients must leave Dial nil: the child process dials plainly")
+	}
+	if tg.Backlog != nil && tg.MaxPending <= 0 {
+		t.Fatal("echotest: a Target with Backlog must set the MaxPending it promises")
+	}
+	for _, st := range []struct {
+		name string
+		test func(*testing.T, Target)
+	}{
+		{"Echo", echoes},
+		{"LargeMessage", largeMessage},
+		{"ConcurrentClients", concurrentClients},
+		{"SlowReader", slowReader},
+		{"ResetMidMessage", resetMidMessage},
+		{"HalfClose", halfClose},
+		{"IdleTimeout", idleTimeout},
+		{"Shutdown", shutdown},
+		{"ShutdownEchoesReceivedData", shutdownEchoes},
+		{"ShutdownWithStuckClient", shutdownStuckClient},
+	} {
+		t.Run(st.name, func(t *testing.T) {
+			testenv.CheckFDs(t)
+			st.test(t, tg)
+		})
+	}
 }
 
-// start runs a server for the length of one subtest and checks that it
-// stops cleanly.
-func start(t *testing.T, tg Target, idle time.Duration) (net.Addr, context.CancelFunc) {
+// A server is one run of the target's server, for one subtest.
+type server struct {
+	tg   Target
+	addr net.Addr
+	// stop ends the server's context and returns what the server
+	// returned, or an error if it does not stop within 20 s. It may be
+	// called from any goroutine; later calls return the first result.
+	stop func() error
+}
+
+// start runs a server for the length of one subtest and checks at its end
+// that the server stopped cleanly.
+func start(t *testing.T, tg Target, idle time.Duration) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	addr, wait, err := tg.Start(ctx, idle)
-	require.NoError(t, err)
-	t.Cleanup(func() {
+	if err != nil {
 		cancel()
-		assert.NoError(t, waitWithin(t, wait, 20*time.Second), "server returned an error")
+		require.NoError(t, err, "start the server")
+	}
+	s := &server{tg: tg, addr: addr}
+	s.stop = sync.OnceValue(func() error {
+		cancel()
+		return waitWithin(wait, 20*time.Second)
 	})
-	return addr, cancel
+	t.Cleanup(func() { assert.NoError(t, s.stop(), "the server's result") })
+	return s
 }
 
-func waitWithin(t *testing.T, wait func() error, d time.Duration) error {
-	t.Helper()
+// waitWithin returns what wait returns, or an error if that takes longer
+// than d.
+func waitWithin(wait func() error, d time.Duration) error {
 	done := make(chan error, 1)
 	go func() { done <- wait() }()
 	select {
 	case err := <-done:
 		return err
 	case <-time.After(d):
-		t.Fatalf("server did not stop within %v of its context ending", d)
-		return nil
+		return fmt.Errorf("the server did not stop within %v of its context ending", d)
 	}
 }
 
-func dial(t *testing.T, tg Target, addr net.Addr) net.Conn {
+// dial connects a client the target's way.
+func (s *server) dial(t *testing.T) net.Conn {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	if s.tg.Dial == nil {
+		return s.dialPlain(t)
+	}
+	return connect(t, s.addr, s.tg.Dial)
+}
+
+// dialPlain connects a client that speaks no protocol on top of the
+// stream, as nc does: to a TLS server, a client that does not speak TLS.
+func (s *server) dialPlain(t *testing.T) net.Conn {
+	t.Helper()
+	return connect(t, s.addr, dialPlain)
+}
+
+// connect dials with deadlines that only turn a hang into a failure.
+func connect(t *testing.T, addr net.Addr, dial func(context.Context, net.Addr) (net.Conn, error)) net.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, err := tg.Dial(ctx, addr)
-	require.NoError(t, err)
-	c.SetDeadline(time.Now().Add(30 * time.Second))
+	c, err := dial(ctx, addr)
+	require.NoError(t, err, "dial %s", addr)
+	require.NoError(t, c.SetDeadline(time.Now().Add(60*time.Second)))
 	return c
 }
 
-func random(t *testing.T, n int) []byte {
-	b := make([]byte, n)
-	_, err := rand.Read(b)
-	require.NoError(t, err)
-	return b
+// dialPlain connects to addr on its network, with nothing on top.
+func dialPlain(ctx context.Context, addr net.Addr) (net.Conn, error) {
+	var d net.Dialer
+	return d.DialContext(ctx, addr.Network(), loopback(addr).String())
 }
 
-func largeMessage(t *testing.T, tg Target) {
-	addr, _ := start(t, tg, 0)
-	c := dial(t, tg, addr)
-	defer c.Close()
-	msg := random(t, 1<<20)
-	got, err := echo.Exchange(c, msg)
-	require.NoError(t, err)
-	require.Equal(t, len(msg), len(got), "echoed length")
-	require.True(t, bytes.Equal(msg, got), "1 MiB echoed with different content")
+// loopback returns addr, with an unspecified IP ("[::]:5566", from a
+// dual-stack listener) replaced by the loopback address of its family,
+// so that the suite's traffic stays on loopback by name.
+func loopback(addr net.Addr) net.Addr {
+	ta, ok := addr.(*net.TCPAddr)
+	if !ok || !ta.IP.IsUnspecified() {
+		return addr
+	}
+	ip := net.IPv6loopback
+	if ta.IP.To4() != nil {
+		ip = net.IPv4(127, 0, 0, 1)
+	}
+	return &net.TCPAddr{IP: ip, Port: ta.Port}
 }
 
-func concurrentClients(t *testing.T, tg Target) {
-	addr, _ := start(t, tg, 0)
-	n := tg.Clients
-	if n == 0 {
-		n = 200
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := range n {
-		wg.Go(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			c, err := tg.Dial(ctx, addr)
-			if err != nil {
-				errs <- fmt.Errorf("client %d: dial: %w", i, err)
-				return
-			}
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(30 * time.Second))
-			msg := bytes.Repeat([]byte(fmt.Sprintf("client %04d says hello; ", i)), 200)
-			got, err := echo.Exchange(c, msg)
-			if err != nil {
-				errs <- fmt.Errorf("client %d: %w", i, err)
-				return
-			}
-			if !bytes.Equal(got, msg) {
-				errs <- fmt.Errorf("client %d got %d bytes not its own %d", i, len(got), len(msg))
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-}
-
-// resetMidMessage: a client that sends half a message and vanishes with a
-// reset must not disturb the server or the other clients.
-func resetMidMessage(t *testing.T, tg Target) {
-	addr, _ := start(t, tg, 0)
-	steady := dial(t, tg, addr)
-	defer steady.Close()
-	_, err := steady.Write([]byte("first half, "))
-	require.NoError(t, err)
-
-	for range 5 {
-		bad := dial(t, tg, addr)
-		_, err := bad.Write(random(t, 100<<10))
-		require.NoError(t, err)
-		abort(bad)
-	}
-	got, err := echo.Exchange(steady, []byte("second half"))
-	require.NoError(t, err)
-	require.Equal(t, "first half, second half", string(got))
-
-	c := dial(t, tg, addr)
-	defer c.Close()
-	got, err = echo.Exchange(c, []byte("a new client after the resets"))
-	require.NoError(t, err)
-	require.Equal(t, "a new client after the resets", string(got))
-}
-
-// abort closes c with a TCP reset where it can (SO_LINGER 0), else plainly.
-func abort(c net.Conn) {
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetLinger(0)
-	}
-	c.Close()
-}
-
-func halfClose(t *testing.T, tg Target) {
-	addr, _ := start(t, tg, 0)
-	c := dial(t, tg, addr)
-	defer c.Close()
-	_, err := c.Write([]byte("Hello World\n"))
-	require.NoError(t, err)
-	require.NoError(t, c.(interface{ CloseWrite() error }).CloseWrite())
-	got, err := io.ReadAll(c)
-	require.NoError(t, err, "after our half-close the server still owes us the echo, then EOF")
-	require.Equal(t, "Hello World\n", string(got))
-}
-
-func idleTimeout(t *testing.T, tg Target) {
-	addr, _ := start(t, tg, time.Second)
-	idle := dial(t, tg, addr)
-	defer idle.Close()
-	busy := dial(t, tg, addr)
-	defer busy.Close()
-
-	// The busy client keeps talking for longer than the timeout, with
-	// pauses well under it (generous, as CI machines are shared).
-	for i := range 12 {
-		msg := fmt.Sprintf("tick %d\n", i)
-		_, err := busy.Write([]byte(msg))
-		require.NoError(t, err)
-		buf := make([]byte, len(msg))
-		_, err = io.ReadFull(busy, buf)
-		require.NoError(t, err, "a busy client must not be dropped for idling")
-		require.Equal(t, msg, string(buf))
-		time.Sleep(150 * time.Millisecond)
-	}
-	// By now the idle one has been closed by the server.
-	idle.SetReadDeadline(time.Now().Add(10 * time.Second))
-	_, err := idle.Read(make([]byte, 1))
-	require.Error(t, err, "an idle connection must be closed by the server")
-	require.False(t, errors.Is(err, syscall.ETIMEDOUT) || isTimeout(err), "the server never closed the idle connection: %v", err)
+// closeWrite half-closes c: "that is all I will send".
+func closeWrite(t *testing.T, c net.Conn) {
+	t.Helper()
+	cw, ok := c.(interface{ CloseWrite() error })
+	require.True(t, ok, "%T has no CloseWrite", c)
+	require.NoError(t, cw.CloseWrite())
 }
 
 func isTimeout(err error) bool {
@@ -225,78 +207,13 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// shutdownEchoes: data that reached the server's host before shutdown is
-// echoed, then the stream ends cleanly.
-func shutdownEchoes(t *testing.T, tg Target) {
-	addr, cancel := start(t, tg, 0)
-	c := dial(t, tg, addr)
-	defer c.Close()
-
-	_, err := c.Write([]byte("first"))
-	require.NoError(t, err)
-	buf := make([]byte, 5)
-	_, err = io.ReadFull(c, buf)
-	require.NoError(t, err)
-
-	last := bytes.Repeat([]byte("sent before shutdown; "), 1000)
-	_, err = c.Write(last)
-	require.NoError(t, err)
-	waitDelivered(t, c)
-	cancel()
-
-	got, err := io.ReadAll(c)
-	require.NoError(t, err, "shutdown must end the stream cleanly, not with a reset")
-	require.Equal(t, len(last), len(got), "every byte received before shutdown is echoed")
-	require.True(t, bytes.Equal(last, got))
-}
-
-// waitDelivered waits until the peer's kernel has acknowledged everything
-// written on c, so the data has reached the server's host. UNIX sockets
-// deliver within write itself.
-func waitDelivered(t *testing.T, c net.Conn) {
+// roundTrip sends msg on c and requires it back, without closing anything.
+func roundTrip(t *testing.T, c net.Conn, msg string) {
 	t.Helper()
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	tc, ok := c.(*net.TCPConn)
-	if !ok {
-		return
-	}
-	raw, err := tc.SyscallConn()
+	_, err := c.Write([]byte(msg))
 	require.NoError(t, err)
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		var info *unix.TCPInfo
-		var gerr error
-		require.NoError(t, raw.Control(func(fd uintptr) {
-			info, gerr = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
-		}))
-		require.NoError(t, gerr)
-		if info.Unacked == 0 && info.Notsent_bytes == 0 {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatal("data written was not acknowledged by the server's host within 10 s")
-}
-
-// shutdownStuckClient: a client that sends a lot and never reads cannot
-// keep the server from stopping.
-func shutdownStuckClient(t *testing.T, tg Target) {
-	ctx, cancel := context.WithCancel(context.Background())
-	addr, wait, err := tg.Start(ctx, 0)
-	require.NoError(t, err)
-	c := dial(t, tg, addr)
-	defer c.Close()
-	go func() {
-		chunk := make([]byte, 64<<10)
-		for range 256 { // up to 16 MiB; stops when the server goes away
-			if _, err := c.Write(chunk); err != nil {
-				return
-			}
-		}
-	}()
-	time.Sleep(200 * time.Millisecond) // let the buffers fill
-	cancel()
-	require.NoError(t, waitWithin(t, wait, 20*time.Second))
+	got := make([]byte, len(msg))
+	_, err = io.ReadFull(c, got)
+	require.NoError(t, err, "waiting for the echo of %q", msg)
+	require.Equal(t, msg, string(got))
 }

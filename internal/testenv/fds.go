@@ -2,6 +2,9 @@ package testenv
 
 import (
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,4 +45,27 @@ func CheckFDs(t testing.TB) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
+}
+
+// ChildProcesses lists the PIDs of this process's children, read from
+// /proc. Tests that start kernels or servers as processes use it to prove
+// that none outlives them.
+func ChildProcesses() []int {
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var kids []int
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // exited meanwhile
+		}
+		// The command name, in parentheses, may hold spaces: the fields
+		// that follow start after its closing parenthesis.
+		_, rest, _ := strings.Cut(string(b), ") ")
+		fields := strings.Fields(rest)
+		if len(fields) > 1 && fields[1] == strconv.Itoa(os.Getpid()) {
+			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+			kids = append(kids, pid)
+		}
+	}
+	return kids
 }

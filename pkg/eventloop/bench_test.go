@@ -4,8 +4,6 @@ import (
 	"io"
 	"net"
 	"testing"
-
-	"github.com/sockbook/sockbook/pkg/eventloop"
 )
 
 // BenchmarkEcho measures echo round trips of a small message on one
@@ -13,14 +11,13 @@ import (
 //
 //	go test -run '^$' -bench Echo ./pkg/eventloop/
 func BenchmarkEcho(b *testing.B) {
-	for _, m := range []eventloop.Mechanism{eventloop.Select, eventloop.Poll, eventloop.Epoll, eventloop.Kqueue} {
+	for _, m := range mechanisms {
 		b.Run(string(m), func(b *testing.B) {
 			if err := m.Available(); err != nil {
 				b.Skip(err)
 			}
-			_, tg := serve(b, m)
-			defer tg.Stop()
-			c, err := net.Dial("tcp", tg.Addr)
+			s := serveTest(b, m)
+			c, err := net.Dial("tcp", s.Addr().String())
 			if err != nil {
 				b.Fatal(err)
 			}

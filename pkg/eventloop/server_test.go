@@ -8,13 +8,12 @@ import (
 	"net"
 	"os"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/eventloop"
-	"github.com/sockbook/sockbook/pkg/eventloop/echotest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -26,50 +25,72 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// testCap is a small per-client cap, so the slow-reader test reaches it
-// quickly and proves the server holds to it.
-const testCap = 16 << 10
+// testConfig has a small per-client cap, so the slow-reader test reaches
+// it quickly and proves the server holds to it, and a short drain, so a
+// client that never reads holds up shutdown only briefly.
+var testConfig = eventloop.Config{MaxPending: 16 << 10, DrainTimeout: 250 * time.Millisecond}
 
-// serve starts a server with mechanism m on a free loopback port.
-func serve(t testing.TB, m eventloop.Mechanism) (*eventloop.Server, *echotest.Target) {
-	t.Helper()
-	if err := m.Available(); err != nil {
-		t.Skip(err)
+var mechanisms = []eventloop.Mechanism{eventloop.Select, eventloop.Poll, eventloop.Epoll, eventloop.Kqueue}
+
+// serve starts a server with mechanism m on a free loopback port, serving
+// until ctx ends; wait returns Serve's result.
+func serve(ctx context.Context, m eventloop.Mechanism) (s *eventloop.Server, wait func() error, err error) {
+	s, err = eventloop.Listen(m, "127.0.0.1:0", &testConfig)
+	if err != nil {
+		return nil, nil, err
 	}
-	s, err := eventloop.Listen(m, "127.0.0.1:0", &eventloop.Config{MaxPending: testCap})
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx) }()
-	var once sync.Once
-	var serveErr error
-	return s, &echotest.Target{
-		Addr: s.Addr().String(),
-		Cap:  testCap,
+	return s, func() error { return <-done }, nil
+}
+
+// serveTest serves with m until t ends, then requires Serve's nil.
+func serveTest(t testing.TB, m eventloop.Mechanism) *eventloop.Server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s, wait, err := serve(ctx, m)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, wait(), "Serve's result")
+	})
+	return s
+}
+
+// target describes m's server to the echo suite. The loops keep counters
+// of their backlogs but have no idle timeout, and on shutdown echo only
+// what they already read. A thousand clients run in a child process so
+// that select's descriptors stay below FD_SETSIZE.
+func target(m eventloop.Mechanism) echotest.Target {
+	var last *eventloop.Server
+	return echotest.Target{
+		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
+			s, wait, err := serve(ctx, m)
+			if err != nil {
+				return nil, nil, err
+			}
+			last = s
+			return s.Addr(), wait, nil
+		},
+		Clients:             1000,
+		ChildClients:        true,
+		NoIdleTimeout:       true,
+		ShutdownDropsUnread: true,
 		Backlog: func() (int64, int64) {
-			st := s.Stats()
+			st := last.Stats()
 			return st.MaxPending, st.ReadPauses
 		},
-		Stop: func() error {
-			once.Do(func() {
-				cancel()
-				serveErr = <-done
-			})
-			return serveErr
-		},
+		MaxPending: int64(testConfig.MaxPending),
 	}
 }
 
 func TestServers(t *testing.T) {
-	for _, m := range []eventloop.Mechanism{eventloop.Select, eventloop.Poll, eventloop.Epoll, eventloop.Kqueue} {
+	for _, m := range mechanisms {
 		t.Run(string(m), func(t *testing.T) {
 			if err := m.Available(); err != nil {
 				t.Skip(err) // TestKqueueUnsupportedOffBSD covers the error
 			}
-			echotest.Run(t, func(t *testing.T) *echotest.Target {
-				_, tg := serve(t, m)
-				return tg
-			})
+			echotest.Run(t, target(m))
 		})
 	}
 }
@@ -104,9 +125,8 @@ func TestListenBadInput(t *testing.T) {
 }
 
 func TestServeTwice(t *testing.T) {
-	s, tg := serve(t, eventloop.Poll)
-	defer tg.Stop()
-	c, err := net.Dial("tcp", tg.Addr)
+	s := serveTest(t, eventloop.Poll)
+	c, err := net.Dial("tcp", s.Addr().String())
 	require.NoError(t, err)
 	defer c.Close()
 	echo(t, c, "the first Serve runs\n")
@@ -118,10 +138,9 @@ func TestServeTwice(t *testing.T) {
 func TestSelectRefusesLargeDescriptors(t *testing.T) {
 	echotest.RaiseFDLimit(t, 2*unix.FD_SETSIZE)
 	testenv.CheckFDs(t)
-	s, tg := serve(t, eventloop.Select)
-	defer func() { assert.NoError(t, tg.Stop()) }()
+	s := serveTest(t, eventloop.Select)
 
-	c, err := net.Dial("tcp", tg.Addr)
+	c, err := net.Dial("tcp", s.Addr().String())
 	require.NoError(t, err)
 	defer c.Close()
 	echo(t, c, "below the limit\n")
@@ -129,7 +148,7 @@ func TestSelectRefusesLargeDescriptors(t *testing.T) {
 	// Fill every free descriptor below FD_SETSIZE, so the next accept
 	// returns one above it.
 	fillers := fillDescriptorsBelow(t, unix.FD_SETSIZE)
-	big, err := net.Dial("tcp", tg.Addr)
+	big, err := net.Dial("tcp", s.Addr().String())
 	require.NoError(t, err)
 	_, err = io.ReadAll(big) // the server closes it at once
 	if err != nil {

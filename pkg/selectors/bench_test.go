@@ -26,9 +26,8 @@ func BenchmarkEcho(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			tg := run(s, 0)
-			defer tg.Stop()
-			c, err := net.Dial("tcp", tg.Addr)
+			serveTest(b, s)
+			c, err := net.Dial("tcp", s.Addr().String())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -42,9 +41,8 @@ func BenchmarkEcho(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		tg := run(s, 0)
-		defer tg.Stop()
-		c, err := tls.Dial("tcp", tg.Addr, cliCfg)
+		serveTest(b, s)
+		c, err := tls.Dial("tcp", s.Addr().String(), cliCfg)
 		if err != nil {
 			b.Fatal(err)
 		}

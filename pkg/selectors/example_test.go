@@ -51,6 +51,11 @@ func nc(addr, line string) {
 		fmt.Println(err)
 		return
 	}
+	say(c, line)
+}
+
+// say types line on c, prints the line that comes back and hangs up.
+func say(c net.Conn, line string) {
 	defer c.Close()
 	fmt.Fprint(c, line)
 	reply, err := bufio.NewReader(c).ReadString('\n')
@@ -94,14 +99,7 @@ func sClient(addr string, roots *x509.CertPool, line string) {
 		fmt.Println(err)
 		return
 	}
-	defer c.Close()
-	fmt.Fprint(c, line)
-	reply, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Print(reply)
+	say(c, line)
 }
 
 // A TLS echo server whose sockets a Selector drives, with a certificate

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/eventloop"
-	"github.com/sockbook/sockbook/pkg/eventloop/echotest"
 	"github.com/sockbook/sockbook/pkg/selectors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

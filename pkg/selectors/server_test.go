@@ -6,18 +6,21 @@ import (
 	"crypto/x509"
 	"io"
 	"net"
-	"sync"
 	"testing"
+	"time"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/eventloop"
-	"github.com/sockbook/sockbook/pkg/eventloop/echotest"
 	"github.com/sockbook/sockbook/pkg/selectors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-const testCap = 16 << 10
+// testConfig has a small per-client cap, so the slow-reader test reaches
+// it quickly and proves the server holds to it, and a short drain, so a
+// client that never reads holds up shutdown only briefly.
+var testConfig = eventloop.Config{MaxPending: 16 << 10, DrainTimeout: 250 * time.Millisecond}
 
 // server is what EchoServer and TLSEchoServer have in common.
 type server interface {
@@ -26,43 +29,65 @@ type server interface {
 	Stats() eventloop.Stats
 }
 
-// run serves s until the returned target's Stop.
-func run(s server, capacity int64) *echotest.Target {
-	ctx, cancel := context.WithCancel(context.Background())
+// serve serves s until ctx ends; wait returns Serve's result.
+func serve(ctx context.Context, s server) (wait func() error) {
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx) }()
-	var once sync.Once
-	var serveErr error
-	return &echotest.Target{
-		Addr: s.Addr().String(),
-		Cap:  capacity,
+	return func() error { return <-done }
+}
+
+// serveTest serves s until t ends, then requires Serve's nil.
+func serveTest(t testing.TB, s server) {
+	ctx, cancel := context.WithCancel(context.Background())
+	wait := serve(ctx, s)
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, wait(), "Serve's result")
+	})
+}
+
+// target describes the servers newServer makes to the echo suite. Like
+// the eventloop servers they keep counters of their backlogs, have no
+// idle timeout and on shutdown echo only what they already read.
+func target(newServer func() (server, error), capacity int64) echotest.Target {
+	var last server
+	return echotest.Target{
+		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
+			s, err := newServer()
+			if err != nil {
+				return nil, nil, err
+			}
+			last = s
+			return s.Addr(), serve(ctx, s), nil
+		},
+		Clients:             1000,
+		NoIdleTimeout:       true,
+		ShutdownDropsUnread: true,
 		Backlog: func() (int64, int64) {
-			st := s.Stats()
+			st := last.Stats()
 			return st.MaxPending, st.ReadPauses
 		},
-		Stop: func() error {
-			once.Do(func() {
-				cancel()
-				serveErr = <-done
-			})
-			return serveErr
-		},
+		MaxPending: capacity,
 	}
 }
 
 // The suites skip "default": it is one of the others (TestDefaultSelector).
+// A thousand plain clients run in a child process, so that select's
+// descriptors stay below FD_SETSIZE.
 func TestEchoServer(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, newSel func() (selectors.Selector, error)) {
 		if t.Name() == "TestEchoServer/default" {
 			t.Skip("the same as epoll or kqueue")
 		}
-		echotest.Run(t, func(t *testing.T) *echotest.Target {
+		tg := target(func() (server, error) {
 			sel, err := newSel()
-			require.NoError(t, err)
-			s, err := selectors.NewEchoServer("127.0.0.1:0", sel, &eventloop.Config{MaxPending: testCap})
-			require.NoError(t, err)
-			return run(s, testCap)
-		})
+			if err != nil {
+				return nil, err
+			}
+			return selectors.NewEchoServer("127.0.0.1:0", sel, &testConfig)
+		}, int64(testConfig.MaxPending))
+		tg.ChildClients = true
+		echotest.Run(t, tg)
 	})
 }
 
@@ -76,10 +101,10 @@ func testTLS(t testing.TB) (server, client *tls.Config) {
 	return &tls.Config{Certificates: []tls.Certificate{cert}}, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 }
 
-func tlsDialer(cfg *tls.Config) func(ctx context.Context, addr string) (net.Conn, error) {
-	return func(ctx context.Context, addr string) (net.Conn, error) {
+func tlsDialer(cfg *tls.Config) func(ctx context.Context, addr net.Addr) (net.Conn, error) {
+	return func(ctx context.Context, addr net.Addr) (net.Conn, error) {
 		d := tls.Dialer{Config: cfg}
-		return d.DialContext(ctx, "tcp", addr)
+		return d.DialContext(ctx, addr.Network(), addr.String())
 	}
 }
 
@@ -89,38 +114,34 @@ func tlsDialer(cfg *tls.Config) func(ctx context.Context, addr string) (net.Conn
 // over poll.
 func TestTLSEchoServer(t *testing.T) {
 	srvCfg, cliCfg := testTLS(t)
-	echotest.Run(t, func(t *testing.T) *echotest.Target {
-		// MaxPending bounds each ciphertext buffer; it must hold a whole
-		// TLS record, and the default does.
-		s, err := selectors.NewTLSEchoServer("127.0.0.1:0", srvCfg, nil, nil)
-		require.NoError(t, err)
-		tg := run(s, eventloop.DefaultMaxPending)
-		tg.Dial = tlsDialer(cliCfg)
-		return tg
-	})
+	// MaxPending bounds each ciphertext buffer; it must hold a whole TLS
+	// record, and the default does.
+	cfg := &eventloop.Config{DrainTimeout: testConfig.DrainTimeout}
+	tg := target(func() (server, error) {
+		return selectors.NewTLSEchoServer("127.0.0.1:0", srvCfg, nil, cfg)
+	}, eventloop.DefaultMaxPending)
+	tg.Dial = tlsDialer(cliCfg)
+	echotest.Run(t, tg)
 }
 
+// ServeTLS has a goroutine per client, bounded by its copy buffer, and
+// closes every connection the moment its context ends.
 func TestServeTLS(t *testing.T) {
 	srvCfg, cliCfg := testTLS(t)
-	echotest.Run(t, func(t *testing.T) *echotest.Target {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- selectors.ServeTLS(ctx, ln, srvCfg, nil) }()
-		var once sync.Once
-		var serveErr error
-		return &echotest.Target{
-			Addr: ln.Addr().String(),
-			Dial: tlsDialer(cliCfg),
-			Stop: func() error {
-				once.Do(func() {
-					cancel()
-					serveErr = <-done
-				})
-				return serveErr
-			},
-		}
+	echotest.Run(t, echotest.Target{
+		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				return nil, nil, err
+			}
+			done := make(chan error, 1)
+			go func() { done <- selectors.ServeTLS(ctx, ln, srvCfg, nil) }()
+			return ln.Addr(), func() error { return <-done }, nil
+		},
+		Dial:                tlsDialer(cliCfg),
+		Clients:             1000,
+		NoIdleTimeout:       true,
+		ShutdownDropsUnread: true,
 	})
 }
 
@@ -153,17 +174,16 @@ func TestTLSEchoServerPlainClient(t *testing.T) {
 	require.NoError(t, err)
 	s, err := selectors.NewTLSEchoServer("127.0.0.1:0", srvCfg, sel, nil)
 	require.NoError(t, err)
-	tg := run(s, eventloop.DefaultMaxPending)
-	defer func() { assert.NoError(t, tg.Stop()) }()
+	serveTest(t, s)
 
-	plain, err := net.Dial("tcp", tg.Addr)
+	plain, err := net.Dial("tcp", s.Addr().String())
 	require.NoError(t, err)
 	defer plain.Close()
 	_, err = plain.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
 	require.NoError(t, err)
 	_, _ = io.ReadAll(plain) // an alert, then EOF
 
-	c, err := tls.Dial("tcp", tg.Addr, cliCfg)
+	c, err := tls.Dial("tcp", s.Addr().String(), cliCfg)
 	require.NoError(t, err)
 	defer c.Close()
 	_, err = c.Write([]byte("Hello TLS\n"))

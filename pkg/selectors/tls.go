@@ -8,8 +8,6 @@ import (
 	"io"
 	"net"
 	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/sockbook/sockbook/pkg/eventloop"
 	"golang.org/x/sys/unix"
@@ -35,81 +33,30 @@ import (
 // epoll or kqueue loop under every net.Conn. It exists to show where the
 // non-blocking boundary lies; a Go program would use ServeTLS.
 type TLSEchoServer struct {
-	sel  Selector
-	cfg  *tls.Config
-	opts eventloop.Config
-	ln   int
-	addr *net.TCPAddr
-	wake *eventloop.Waker
-	buf  []byte
+	loop      // the listener, the Waker, Serve's loop and the counters
+	tlsConfig *tls.Config
 
-	conns    map[int]*cipherConn
-	ctx      context.Context
-	stopping bool
-	deadline time.Time
-	serving  atomic.Bool
-	wg       sync.WaitGroup // the TLS goroutines
+	conns map[int]*cipherConn
+	wg    sync.WaitGroup // the TLS goroutines
 
 	mu    sync.Mutex
 	dirty []*cipherConn // changed by their goroutines since the loop last looked
-
-	accepted, open, pauses, maxPending atomic.Int64
 }
 
 // NewTLSEchoServer listens on addr for a TLS echo server with config cfg
 // (which must hold a certificate), driven by sel, which it takes over and
 // closes. A nil sel means NewDefaultSelector; opts may be nil. Its
-// MaxPending bounds each of a client's two ciphertext buffers.
+// MaxPending bounds each of a client's two ciphertext buffers, and the
+// MaxPending of Stats is the fullest either has been.
 func NewTLSEchoServer(addr string, cfg *tls.Config, sel Selector, opts *eventloop.Config) (*TLSEchoServer, error) {
 	if cfg == nil || (len(cfg.Certificates) == 0 && cfg.GetCertificate == nil && cfg.GetConfigForClient == nil) {
 		return nil, fmt.Errorf("tls echo server on %s: the TLS config has no certificate", addr)
 	}
-	s := &TLSEchoServer{sel: sel, cfg: cfg, ln: -1, conns: map[int]*cipherConn{}, buf: make([]byte, 32<<10)}
-	if opts != nil {
-		s.opts = *opts
-	}
-	if s.opts.MaxPending <= 0 {
-		s.opts.MaxPending = eventloop.DefaultMaxPending
-	}
-	if s.opts.DrainTimeout <= 0 {
-		s.opts.DrainTimeout = eventloop.DefaultDrainTimeout
-	}
-	var err error
-	if s.sel == nil {
-		if s.sel, err = NewDefaultSelector(); err != nil {
-			return nil, err
-		}
-	}
-	if s.ln, s.addr, err = eventloop.ListenTCP(addr); err != nil {
-		s.sel.Close()
+	s := &TLSEchoServer{tlsConfig: cfg, conns: map[int]*cipherConn{}}
+	if err := s.listen("tls echo server", addr, sel, opts, s.accept, s.wakeup); err != nil {
 		return nil, err
 	}
-	if s.wake, err = eventloop.NewWaker(); err == nil {
-		_, err = s.sel.Register(s.ln, EventRead, Handler(s.accept))
-	}
-	if err == nil {
-		_, err = s.sel.Register(s.wake.FD(), EventRead, Handler(s.wakeup))
-	}
-	if err != nil {
-		s.Close()
-		return nil, fmt.Errorf("tls echo server on %s: %w", addr, err)
-	}
 	return s, nil
-}
-
-// Addr returns the address the server listens on.
-func (s *TLSEchoServer) Addr() net.Addr { return s.addr }
-
-// Stats returns the server's counters; MaxPending is the fullest either
-// ciphertext buffer of one client has been. It may be called from any
-// goroutine.
-func (s *TLSEchoServer) Stats() eventloop.Stats {
-	return eventloop.Stats{
-		Accepted:   s.accepted.Load(),
-		Open:       s.open.Load(),
-		ReadPauses: s.pauses.Load(),
-		MaxPending: s.maxPending.Load(),
-	}
 }
 
 // Serve runs the loop until ctx ends. Then it stops accepting, gives each
@@ -118,72 +65,20 @@ func (s *TLSEchoServer) Stats() eventloop.Stats {
 // drain timeout, closes everything, waits for the TLS goroutines and
 // returns nil. It may be called once.
 func (s *TLSEchoServer) Serve(ctx context.Context) error {
-	if !s.serving.CompareAndSwap(false, true) {
-		return fmt.Errorf("tls echo server on %s: Serve called twice", s.addr)
-	}
-	s.ctx = ctx
-	stop := context.AfterFunc(ctx, s.wake.Wake)
-	err := s.loop()
-	stop()
-	for _, c := range s.conns {
-		s.drop(c, "server stopped")
-	}
-	s.wg.Wait()
-	if cerr := s.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return s.run(ctx, func() {
+		for _, c := range s.conns {
+			s.drop(c, "server stopped")
+		}
+		s.wg.Wait()
+	})
 }
 
-func (s *TLSEchoServer) loop() error {
-	for !s.stopping || (len(s.conns) > 0 && time.Now().Before(s.deadline)) {
-		timeout := time.Duration(-1)
-		if s.stopping {
-			timeout = max(time.Until(s.deadline), 0)
-		}
-		ready, err := s.sel.Select(timeout)
-		if err != nil {
-			return fmt.Errorf("tls echo server on %s: %w", s.addr, err)
-		}
-		for _, r := range ready {
-			if k, err := s.sel.Key(r.Key.FD); err == nil && k == r.Key {
-				r.Key.Data.(Handler)(r.Events)
-			}
-		}
-	}
-	return nil
-}
-
-// Close closes the listener, the wakeup descriptor and the Selector. Serve
-// does this itself; call Close for a server that is not served.
-func (s *TLSEchoServer) Close() error {
-	var errs []error
-	if s.ln >= 0 {
-		s.sel.Unregister(s.ln)
-		errs = append(errs, unix.Close(s.ln))
-		s.ln = -1
-	}
-	if s.wake != nil {
-		s.sel.Unregister(s.wake.FD())
-		errs = append(errs, s.wake.Close())
-		s.wake = nil
-	}
-	errs = append(errs, s.sel.Close())
-	return errors.Join(errs...)
-}
-
+// accept is the listener's handler: each new client gets a cipherConn,
+// registered with the Selector, and a goroutine for its TLS side.
 func (s *TLSEchoServer) accept(Events) {
-	for {
-		fd, peer, err := eventloop.Accept(s.ln)
-		if errors.Is(err, unix.EAGAIN) {
-			return
-		}
-		if err != nil {
-			s.logf("%v", err)
-			return
-		}
+	s.acceptEach(func(fd int, peer net.Addr) error {
 		wake := s.wake // Close clears the field; the goroutines keep the Waker
-		c := newCipherConn(fd, s.addr, peer, s.opts.MaxPending, s.noteBacklog, func(c *cipherConn) {
+		c := newCipherConn(fd, s.addr, peer, s.cfg.MaxPending, s.noteBacklog, func(c *cipherConn) {
 			s.mu.Lock()
 			s.dirty = append(s.dirty, c)
 			s.mu.Unlock()
@@ -191,22 +86,18 @@ func (s *TLSEchoServer) accept(Events) {
 		})
 		c.handler = func(ev Events) { s.serve(c, ev) }
 		if _, err := s.sel.Register(fd, EventRead, c.handler); err != nil {
-			s.logf("refused %s: %v", peer, err)
-			unix.Close(fd)
-			continue
+			return err
 		}
 		s.conns[fd] = c
-		s.accepted.Add(1)
-		s.open.Add(1)
-		s.logf("accepted %s", peer)
 		s.wg.Go(func() { s.echoTLS(c) })
-	}
+		return nil
+	})
 }
 
 // echoTLS is a client's goroutine: the whole TLS conversation, written as
 // blocking code over the cipherConn.
 func (s *TLSEchoServer) echoTLS(c *cipherConn) {
-	tc := tls.Server(c, s.cfg)
+	tc := tls.Server(c, s.tlsConfig)
 	// Close sends close_notify when the handshake completed, then closes
 	// the cipherConn, which tells the loop to finish the socket.
 	defer tc.Close()
@@ -258,17 +149,6 @@ func (s *TLSEchoServer) transfer(c *cipherConn, ev Events) error {
 	return nil
 }
 
-// noteBacklog records a buffer length for Stats. The loop reports in,
-// the TLS goroutines report out as they fill it.
-func (s *TLSEchoServer) noteBacklog(n int) {
-	for {
-		old := s.maxPending.Load()
-		if int64(n) <= old || s.maxPending.CompareAndSwap(old, int64(n)) {
-			return
-		}
-	}
-}
-
 // rearm sets what the Selector waits for on c's socket, or closes it once
 // the TLS side is done and everything is written.
 func (s *TLSEchoServer) rearm(c *cipherConn) {
@@ -317,8 +197,7 @@ func (s *TLSEchoServer) drop(c *cipherConn, why string) {
 	delete(s.conns, c.fd)
 	c.kill()
 	unix.Close(c.fd)
-	s.open.Add(-1)
-	s.logf("closed %s: %s", c.peer, why)
+	s.closed(c.peer.String(), why)
 }
 
 // wakeup runs when the Waker fires: a TLS goroutine changed its buffers,
@@ -334,26 +213,15 @@ func (s *TLSEchoServer) wakeup(Events) {
 			s.rearm(c)
 		}
 	}
-	if s.stopping || s.ctx.Err() == nil {
+	if !s.beginStop() {
 		return
 	}
-	s.stopping = true
-	s.deadline = time.Now().Add(s.opts.DrainTimeout)
-	s.sel.Unregister(s.ln)
-	unix.Close(s.ln)
-	s.ln = -1
 	for _, c := range s.conns {
 		c.mu.Lock()
 		c.inEOF = true // the TLS side sees EOF after what it has, echoes it and closes
 		c.cond.Broadcast()
 		c.mu.Unlock()
 		s.rearm(c)
-	}
-}
-
-func (s *TLSEchoServer) logf(format string, args ...any) {
-	if s.opts.Logger != nil {
-		s.opts.Logger.Printf(format, args...)
 	}
 }
 

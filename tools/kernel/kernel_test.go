@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/tools/jupyter"
 	"github.com/sockbook/sockbook/tools/kernel/kernelbin"
 )
@@ -26,7 +26,7 @@ import (
 // outlives the tests.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if kids := childProcesses(); len(kids) > 0 {
+	if kids := testenv.ChildProcesses(); len(kids) > 0 {
 		fmt.Fprintf(os.Stderr, "kernel processes survived the tests: %v\n", kids)
 		code = 1
 	}
@@ -35,27 +35,6 @@ func TestMain(m *testing.M) {
 		code = 1
 	}
 	os.Exit(code)
-}
-
-// childProcesses lists the PIDs whose parent is this process.
-func childProcesses() []int {
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	var kids []int
-	for _, f := range stats {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			continue // exited meanwhile
-		}
-		// The command name, in parentheses, may hold spaces: fields
-		// start after its closing parenthesis.
-		_, rest, _ := strings.Cut(string(b), ") ")
-		fields := strings.Fields(rest)
-		if len(fields) > 1 && fields[1] == strconv.Itoa(os.Getpid()) {
-			pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(f)))
-			kids = append(kids, pid)
-		}
-	}
-	return kids
 }
 
 // kernelPath builds the kernel once per test binary (or finds it in the

@@ -47,10 +47,10 @@ func Requirements() map[string]func() string {
 	}
 }
 
-// unmet checks names against checks and returns why they are not all
-// met, or "" when they are. An unknown name is an error in the notebook.
-func unmet(names []string, checks map[string]func() string) (string, error) {
-	var reasons []string
+// unmet checks names against checks and returns the unmet ones and why,
+// or "" when all are met. An unknown name is an error in the notebook.
+func unmet(names []string, checks map[string]func() string) (string, []string, error) {
+	var reasons, missing []string
 	for _, n := range names {
 		check, ok := checks[n]
 		if !ok {
@@ -59,11 +59,12 @@ func unmet(names []string, checks map[string]func() string) (string, error) {
 				known = append(known, k)
 			}
 			sort.Strings(known)
-			return "", fmt.Errorf("unknown requirement %q (known: %s)", n, strings.Join(known, ", "))
+			return "", nil, fmt.Errorf("unknown requirement %q (known: %s)", n, strings.Join(known, ", "))
 		}
 		if why := check(); why != "" {
 			reasons = append(reasons, n+": "+why)
+			missing = append(missing, n)
 		}
 	}
-	return strings.Join(reasons, "; "), nil
+	return strings.Join(reasons, "; "), missing, nil
 }

@@ -55,8 +55,9 @@ type CellResult struct {
 	ID     string // nbformat cell id
 	Recipe string // slug of the recipe section the cell belongs to, or ""
 	Status Status
-	Reason string // why it failed or was skipped
-	Diff   string // unified diff, stored → new, when the outputs differ
+	Reason string   // why it failed or was skipped
+	Diff   string   // unified diff, stored → new, when the outputs differ
+	Unmet  []string // requirements this machine lacks, when skipped for them
 }
 
 // Name identifies the cell in messages: "cell 7 (tcp-echo)".
@@ -92,6 +93,8 @@ func Run(ctx context.Context, nb *nbformat.Notebook, ex Executor, opts Options) 
 	for i, cell := range nb.Cells {
 		if r := cell.Recipe(); r != "" {
 			recipe = r
+		} else if cell.Type == "markdown" && strings.HasPrefix(cell.Source, "#") {
+			recipe = "" // a new section that is not a recipe's
 		}
 		if cell.Type != "code" {
 			continue
@@ -107,12 +110,12 @@ func Run(ctx context.Context, nb *nbformat.Notebook, ex Executor, opts Options) 
 			results = append(results, res)
 			continue
 		}
-		why, err := unmet(requires(cell), checks)
+		why, missing, err := unmet(requires(cell), checks)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", res.Name(), err)
 		}
 		if why != "" {
-			res.Status, res.Reason = Skipped, "requires "+why
+			res.Status, res.Reason, res.Unmet = Skipped, "requires "+why, missing
 			results = append(results, res)
 			continue
 		}
@@ -163,16 +166,18 @@ func runCell(ctx context.Context, ex Executor, cell *nbformat.Cell, res CellResu
 		res.Status = Failed
 		res.Reason = "tagged raises-exception but ran without error"
 	}
+	want := sanitize(Render(cell.Outputs))
+	got := sanitize(Render(outputs))
 	if update {
-		if res.Status == Passed {
+		// Outputs equal up to the sanitizers are kept as stored, so that
+		// updating a current notebook leaves its bytes alone.
+		if res.Status == Passed && want != got {
 			n := execution.Reply.ExecutionCount
 			cell.ExecutionCount = &n
 			cell.Outputs = outputs
 		}
 		return res, stop
 	}
-	want := sanitize(Render(cell.Outputs))
-	got := sanitize(Render(outputs))
 	if d := unifiedDiff("stored", "new", want, got); d != "" {
 		res.Diff = d
 		if res.Status == Passed {

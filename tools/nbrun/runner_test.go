@@ -171,7 +171,7 @@ func TestTimeoutInterrupts(t *testing.T) {
 	assert.Equal(t, Skipped, res[1].Status)
 }
 
-func TestDeadKernelNamesTheCell(t *testing.T) {
+func TestKernelErrorNamesTheCell(t *testing.T) {
 	nb := notebook(code("ok"), code("die"))
 	res, err := Run(context.Background(), nb, &fakeKernel{}, Options{})
 	require.NoError(t, err)
