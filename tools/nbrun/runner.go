@@ -91,11 +91,7 @@ func Run(ctx context.Context, nb *nbformat.Notebook, ex Executor, opts Options) 
 	var results []CellResult
 	recipe, stopped := "", ""
 	for i, cell := range nb.Cells {
-		if r := cell.Recipe(); r != "" {
-			recipe = r
-		} else if cell.Type == "markdown" && strings.HasPrefix(cell.Source, "#") {
-			recipe = "" // a new section that is not a recipe's
-		}
+		recipe = section(cell, recipe)
 		if cell.Type != "code" {
 			continue
 		}
@@ -186,6 +182,19 @@ func runCell(ctx context.Context, ex Executor, cell *nbformat.Cell, res CellResu
 		}
 	}
 	return res, stop
+}
+
+// section returns the recipe whose section cell belongs to, given the
+// recipe of the cells before it: a cell tagged with a recipe starts that
+// recipe's section, and any other heading starts a section of no recipe.
+func section(cell *nbformat.Cell, current string) string {
+	if r := cell.Recipe(); r != "" {
+		return r
+	}
+	if cell.Type == "markdown" && strings.HasPrefix(cell.Source, "#") {
+		return ""
+	}
+	return current
 }
 
 // requires reads a cell's {"sockbook": {"requires": [...]}}.

@@ -236,3 +236,28 @@ func TestUnifiedDiff(t *testing.T) {
 	d = unifiedDiff("s", "n", "x", "y")
 	assert.Contains(t, d, "-x\n\\ No newline at end of text\n+y\n")
 }
+
+func TestForJupyterAndCompare(t *testing.T) {
+	needs := code("afalg only", stream("stdout", "kernel\n"))
+	needs.Metadata["sockbook"] = map[string]any{"requires": []any{"afalg"}}
+	nb := notebook(code("a", stream("stdout", "port 40001\n")), needs)
+	nb.Metadata["sockbook"] = map[string]any{"sanitizers": []any{
+		map[string]any{"pattern": `port \d+`, "replace": "port N"},
+	}}
+	cp, err := ForJupyter(nb, map[string]func() string{"afalg": func() string { return "missing" }})
+	require.NoError(t, err)
+	assert.True(t, cp.Cells[1].HasTag("skip-execution"))
+	assert.False(t, nb.Cells[1].HasTag("skip-execution"), "the original is not changed")
+
+	cp.Cells[0].Outputs = []*nbformat.Output{stream("stdout", "port 51234\n")}
+	res, err := Compare(nb, cp)
+	require.NoError(t, err)
+	assert.Equal(t, Passed, res[0].Status, res[0].Diff)
+	assert.Equal(t, Skipped, res[1].Status)
+
+	cp.Cells[0].Outputs = []*nbformat.Output{stream("stdout", "other\n")}
+	res, err = Compare(nb, cp)
+	require.NoError(t, err)
+	assert.Equal(t, Failed, res[0].Status)
+	assert.Contains(t, res[0].Diff, "+other")
+}
