@@ -40,6 +40,10 @@ func targets() []target {
 
 func main() {
 	name, args := "all", os.Args[1:]
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+		usage()
+		return
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
 	}
@@ -74,6 +78,15 @@ func build(name string, args []string) error {
 		names = append(names, t.name)
 	}
 	return fmt.Errorf("unknown target (want all, %s)", strings.Join(names, ", "))
+}
+
+func usage() {
+	fmt.Println("usage: go run build.go [target] [flags]")
+	fmt.Println()
+	fmt.Printf("  %-10s %s\n", "all", "the kernel and the site (the default)")
+	for _, t := range targets() {
+		fmt.Printf("  %-10s %s\n", t.name, t.help)
+	}
 }
 
 // kernel builds the kernel, then installs its kernelspec with args.
