@@ -14,6 +14,7 @@ import (
 	"testing"
 	"text/tabwriter"
 
+	"github.com/sockbook/sockbook/tools/nbformat"
 	"github.com/stretchr/testify/require"
 )
 
@@ -69,6 +70,7 @@ func TestCoverage(t *testing.T) {
 	require.Len(t, rs, 35, "the cheat sheet has 35 recipes")
 
 	examples := libraryExamples(t, "..", "pkg")
+	inNotebook := notebookRecipes(t, "..")
 	courseHas := map[string]bool{}
 	for _, l := range readLessons(t) {
 		for _, slug := range l.recipes {
@@ -84,7 +86,7 @@ func TestCoverage(t *testing.T) {
 		known[r.Slug] = true
 		lib := mark(r.Claimed[Library], len(examples[r.Slug]) > 0)
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Slug, r.Chapter, r.Package, lib,
-			mark(r.Claimed[Notebook], false), mark(r.Claimed[Site], false), mark(r.Claimed[Course], courseHas[r.Slug]))
+			mark(r.Claimed[Notebook], inNotebook[r.Slug] != ""), mark(r.Claimed[Site], false), mark(r.Claimed[Course], courseHas[r.Slug]))
 
 		if r.Claimed[Library] && len(examples[r.Slug]) == 0 {
 			t.Errorf("recipe %s is claimed for the library but no Example preceded by // Recipe: %s exists under pkg/", r.Slug, r.Slug)
@@ -96,7 +98,13 @@ func TestCoverage(t *testing.T) {
 		}
 		// Later faces are checked by their own tests once they exist; until
 		// then a claim on them cannot be honoured.
-		for _, f := range []Face{Notebook, Site} {
+		if r.Claimed[Notebook] && inNotebook[r.Slug] == "" {
+			t.Errorf("recipe %s is claimed for the notebook face but no notebook section carries it", r.Slug)
+		}
+		if nb := inNotebook[r.Slug]; nb != "" && nb != r.Chapter+".ipynb" {
+			t.Errorf("recipe %s is in notebooks/%s, but its chapter is %s", r.Slug, nb, r.Chapter)
+		}
+		for _, f := range []Face{Site} {
 			if r.Claimed[f] {
 				t.Errorf("recipe %s is claimed for the %s face, which this test cannot check yet", r.Slug, f)
 			}
@@ -110,6 +118,35 @@ func TestCoverage(t *testing.T) {
 			t.Errorf("an Example names recipe %q, which is not in recipes.tsv", slug)
 		}
 	}
+}
+
+// notebookRecipes maps each recipe slug to the notebook (file name under
+// notebooks/) whose section heading carries it: a markdown cell starting
+// with "## " and the metadata "sockbook": {"recipe": "<slug>"}.
+func notebookRecipes(t *testing.T, repo string) map[string]string {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join(repo, "notebooks", "*.ipynb"))
+	require.NoError(t, err)
+	found := map[string]string{}
+	for _, p := range paths {
+		nb, err := nbformat.ReadFile(p)
+		require.NoError(t, err)
+		for i, c := range nb.Cells {
+			slug := c.Recipe()
+			if slug == "" {
+				continue
+			}
+			if c.Type != "markdown" || !strings.HasPrefix(c.Source, "## ") {
+				t.Errorf("%s cell %d: recipe %s must be carried by its section's \"## \" heading cell", p, i, slug)
+				continue
+			}
+			if prev, ok := found[slug]; ok {
+				t.Errorf("recipe %s has sections in both %s and %s", slug, prev, filepath.Base(p))
+			}
+			found[slug] = filepath.Base(p)
+		}
+	}
+	return found
 }
 
 func mark(claimed, present bool) string {
