@@ -60,6 +60,10 @@ var ErrPadding = errors.New("afalg: invalid PKCS#7 padding")
 // errNoGo is the cause of an Error for an algorithm the Go fallback lacks.
 var errNoGo = errors.New("no Go implementation of this algorithm")
 
+// errNoAFALG is the cause of an Error on a system without AF_ALG sockets,
+// which only Linux has.
+var errNoAFALG = fmt.Errorf("AF_ALG needs Linux: %w", errors.ErrUnsupported)
+
 // An Error reports a failed step for one algorithm.
 type Error struct {
 	Type string // the algorithm type: "hash", "skcipher" or "aead"
@@ -89,14 +93,15 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is reports whether e matches ErrUnsupported or errors.ErrUnsupported: the
-// kernel has no AF_ALG (socket fails with EAFNOSUPPORT), no such algorithm
-// type or algorithm (bind fails with ENOENT), or Go has no fallback for it.
+// system is not Linux, the kernel has no AF_ALG (socket fails with
+// EAFNOSUPPORT), no such algorithm type or algorithm (bind fails with
+// ENOENT), or Go has no fallback for it.
 func (e *Error) Is(target error) bool {
 	if target != ErrUnsupported && target != errors.ErrUnsupported {
 		return false
 	}
 	switch {
-	case e.Err == errNoGo:
+	case e.Err == errNoGo, e.Err == errNoAFALG:
 		return true
 	case e.Op == "socket":
 		return errors.Is(e.Err, unix.EAFNOSUPPORT)

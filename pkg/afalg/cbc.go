@@ -4,8 +4,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"fmt"
-
-	"golang.org/x/sys/unix"
 )
 
 // A CBC encrypts and decrypts with AES in CBC mode and PKCS#7 padding,
@@ -149,7 +147,7 @@ func (c *CBC) crypt(encrypt bool, iv, in []byte) ([]byte, error) {
 		end := min(off+chunk, len(in))
 		flags := 0
 		if end < len(in) {
-			flags = unix.MSG_MORE
+			flags = msgMore
 		}
 		if err := op.send([][]byte{in[off:end]}, oob, flags); err != nil {
 			return nil, err

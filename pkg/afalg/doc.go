@@ -66,11 +66,12 @@
 //
 // # Backends
 //
-// AF_ALG may be missing: a kernel built without CONFIG_CRYPTO_USER_API, a
-// container that filters the address family, a host that leaves algif_aead
-// unloaded. Every constructor takes a [Backend]: [Kernel] insists on AF_ALG,
-// [Go] uses the standard library, and [Auto] tries the kernel and falls back
-// to Go, reporting which one ran and why. What is missing is reported as an
+// AF_ALG may be missing: a system other than Linux, a kernel built without
+// CONFIG_CRYPTO_USER_API, a container that filters the address family, a
+// host that leaves algif_aead unloaded. Every constructor takes a
+// [Backend]: [Kernel] insists on AF_ALG, [Go] uses the standard library,
+// and [Auto] tries the kernel and falls back to Go, reporting which one ran
+// and why. What is missing is reported as an
 // error that matches [ErrUnsupported] (and [errors.ErrUnsupported]) and names
 // the algorithm type and name.
 //

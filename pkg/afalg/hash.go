@@ -156,7 +156,7 @@ func (h *Hash) SumReader(r io.Reader) ([]byte, error) {
 		n, err := r.Read(buf)
 		if n > 0 {
 			// MSG_MORE keeps the hash open for the next chunk.
-			if err := op.send([][]byte{buf[:n]}, nil, unix.MSG_MORE); err != nil {
+			if err := op.send([][]byte{buf[:n]}, nil, msgMore); err != nil {
 				return nil, err
 			}
 		}

@@ -63,10 +63,10 @@ func (g *GCM) cryptFile(encrypt bool, nonce []byte, f *os.File, aad []byte) ([]b
 	if err := op.fit(in, out); err != nil {
 		return nil, err
 	}
-	if err := op.send(nil, control(encrypt, nonce, true, len(aad)), unix.MSG_MORE); err != nil {
+	if err := op.send(nil, control(encrypt, nonce, true, len(aad)), msgMore); err != nil {
 		return nil, err
 	}
-	if err := op.send([][]byte{aad}, nil, unix.MSG_MORE); err != nil {
+	if err := op.send([][]byte{aad}, nil, msgMore); err != nil {
 		return nil, err
 	}
 	if err := op.sendfile(f, size); err != nil {

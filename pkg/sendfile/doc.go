@@ -25,5 +25,9 @@
 // ([KernelIO]), so an io.Copy that did the work in one call can be told
 // from a read/write loop that took hundreds.
 //
-// Linux only: sendfile to a file and copy_file_range are Linux system calls.
+// File-to-file copies need Linux: sendfile to a file and copy_file_range are
+// Linux system calls. Elsewhere the package still builds; sendfile there
+// writes only to sockets, and [CopyFileRange] gives way to [Sendfile] at
+// once, saying why in Stats.Fallback. The per-thread counts of [KernelIO]
+// come from /proc and are zero where it is missing.
 package sendfile

@@ -23,6 +23,10 @@
 // [FilterTCPPort], [FilterEtherType]) that the kernel runs on every packet
 // before queueing it, so uninteresting traffic never reaches user space.
 //
+// Capturing needs Linux, for AF_PACKET and for SO_ATTACH_FILTER. Elsewhere
+// [ListenIP] and [ListenLink] return an error matching
+// errors.ErrUnsupported, while the decoders work on any system.
+//
 // # Decoding
 //
 // The decoders check every length before they read, so truncated or

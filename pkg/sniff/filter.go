@@ -1,11 +1,6 @@
 package sniff
 
-import (
-	"fmt"
-
-	"golang.org/x/net/bpf"
-	"golang.org/x/sys/unix"
-)
+import "golang.org/x/net/bpf"
 
 // The filters below are classic BPF programs. The kernel runs one on every
 // packet the socket would receive; the program's return value is how many
@@ -63,27 +58,3 @@ func FilterICMPEcho(id uint16) []bpf.Instruction {
 		bpf.RetConstant{Val: 0},
 	}
 }
-
-// attachFilter assembles prog and attaches it to the socket fd.
-func attachFilter(fd int, prog []bpf.Instruction) error {
-	raw, err := bpf.Assemble(prog)
-	if err != nil {
-		return fmt.Errorf("sniff: filter: %w", err)
-	}
-	if len(raw) == 0 || len(raw) > bpfMaxInstructions {
-		return fmt.Errorf("sniff: filter: %d instructions, want 1 to %d", len(raw), bpfMaxInstructions)
-	}
-	ins := make([]unix.SockFilter, len(raw))
-	for i, r := range raw {
-		ins[i] = unix.SockFilter{Code: r.Op, Jt: r.Jt, Jf: r.Jf, K: r.K}
-	}
-	prog2 := unix.SockFprog{Len: uint16(len(ins)), Filter: &ins[0]}
-	if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog2); err != nil {
-		return fmt.Errorf("sniff: attach %d-instruction filter: %w", len(ins), err)
-	}
-	return nil
-}
-
-// bpfMaxInstructions is the kernel's limit on a classic BPF program
-// (BPF_MAXINSNS).
-const bpfMaxInstructions = 4096

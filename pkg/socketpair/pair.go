@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-
-	"golang.org/x/sys/unix"
 )
 
 // Pair returns the two ends of a new pair of connected Unix stream
@@ -32,7 +30,7 @@ func Pair() (net.Conn, net.Conn, error) {
 // close-on-exec: a child that should inherit one gets it through
 // exec.Cmd.ExtraFiles, which clears the flag on the child's copy only.
 func files() (*os.File, *os.File, error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fds, err := socketpair()
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", os.NewSyscallError("socketpair", err))
 	}

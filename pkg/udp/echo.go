@@ -78,7 +78,7 @@ func (s *EchoServer) warn(op string, err error) {
 func peerError(err error) bool {
 	for _, errno := range []syscall.Errno{
 		syscall.ECONNREFUSED, // port unreachable
-		syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.EHOSTDOWN, syscall.ENONET,
+		syscall.EHOSTUNREACH, syscall.ENETUNREACH, syscall.EHOSTDOWN,
 		syscall.ENOPROTOOPT, // protocol unreachable
 		syscall.EMSGSIZE,    // fragmentation needed
 		syscall.EOPNOTSUPP,  // source route failed
@@ -89,5 +89,5 @@ func peerError(err error) bool {
 			return true
 		}
 	}
-	return false
+	return hostIsolated(err)
 }
