@@ -20,25 +20,14 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if kids := testenv.ChildProcesses(); len(kids) > 0 {
-		fmt.Fprintf(os.Stderr, "kernel processes survived the tests: %v\n", kids)
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.RunNoChildren(m)) }
 
 // kernel builds the sockbook kernel once per test binary, or takes it
 // from the cache when its sources have not changed.
 var kernel = sync.OnceValues(func() (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	dir, err := kernelbin.ModuleDir(ctx)
-	if err != nil {
-		return "", err
-	}
-	return kernelbin.Build(ctx, dir, os.Stderr)
+	return kernelbin.BuildHere(ctx, os.Stderr)
 })
 
 func spec(t testing.TB) jupyter.KernelSpec {

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -68,4 +69,16 @@ func ChildProcesses() []int {
 		}
 	}
 	return kids
+}
+
+// RunNoChildren runs m and returns its exit code, turned into a failure
+// when a child process (a kernel, a server) outlives the tests. Use it as
+// os.Exit(testenv.RunNoChildren(m)) in TestMain.
+func RunNoChildren(m *testing.M) int {
+	code := m.Run()
+	if kids := ChildProcesses(); len(kids) > 0 {
+		fmt.Fprintf(os.Stderr, "child processes survived the tests: %v\n", kids)
+		code = 1
+	}
+	return code
 }

@@ -25,11 +25,7 @@ import (
 // TestMain fails the run if a kernel process, or a client goroutine,
 // outlives the tests.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if kids := testenv.ChildProcesses(); len(kids) > 0 {
-		fmt.Fprintf(os.Stderr, "kernel processes survived the tests: %v\n", kids)
-		code = 1
-	}
+	code := testenv.RunNoChildren(m)
 	if err := goleak.Find(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		code = 1
@@ -42,11 +38,7 @@ func TestMain(m *testing.M) {
 var kernelPath = sync.OnceValues(func() (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	dir, err := kernelbin.ModuleDir(ctx)
-	if err != nil {
-		return "", err
-	}
-	return kernelbin.Build(ctx, dir, os.Stderr)
+	return kernelbin.BuildHere(ctx, os.Stderr)
 })
 
 // startKernel starts a kernel and connects a client to it; both are closed

@@ -19,25 +19,14 @@ import (
 )
 
 // TestMain fails the run if a kernel process outlives the tests.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if kids := testenv.ChildProcesses(); len(kids) > 0 {
-		fmt.Fprintf(os.Stderr, "kernel processes survived the tests: %v\n", kids)
-		code = 1
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testenv.RunNoChildren(m)) }
 
 // kernelSpec builds the sockbook kernel once per test binary, or takes it
 // from the cache.
 var kernelSpec = sync.OnceValues(func() (jupyter.KernelSpec, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
-	dir, err := kernelbin.ModuleDir(ctx)
-	if err != nil {
-		return jupyter.KernelSpec{}, err
-	}
-	path, err := kernelbin.Build(ctx, dir, os.Stderr)
+	path, err := kernelbin.BuildHere(ctx, os.Stderr)
 	return kernelbin.Spec(path), err
 })
 

@@ -140,3 +140,13 @@ func inputsHash(moduleDir string) (string, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
+
+// BuildHere builds the kernel of the module that holds the current
+// directory, as tests and tools do: ModuleDir, then Build.
+func BuildHere(ctx context.Context, log io.Writer) (string, error) {
+	dir, err := ModuleDir(ctx)
+	if err != nil {
+		return "", err
+	}
+	return Build(ctx, dir, log)
+}
