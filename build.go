@@ -15,7 +15,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -32,8 +31,8 @@ type target struct {
 func targets() []target {
 	return []target{
 		{"kernel", "build bin/sockbook-kernel and install the sockbook kernelspec", kernel},
-		{"site", "build the static website", notYet("site", "the site generator (tools/site)")},
-		{"serve", "build the website and serve it", notYet("serve", "the site generator (tools/site)")},
+		{"site", "build the static website into _site/ (-out DIR, -base-url URL)", site},
+		{"serve", "build the website, serve it on http://localhost:8000 (-port N) and rebuild on change", serve},
 		{"notebooks", "check the notebooks' stored outputs through the kernel (-update stores new ones)", notebooks},
 	}
 }
@@ -55,14 +54,12 @@ func main() {
 
 func build(name string, args []string) error {
 	if name == "all" {
-		// Everything that exists; a target that is not built yet says so
-		// and does not fail the rest.
 		for _, t := range targets() {
 			if t.name != "kernel" && t.name != "site" {
 				continue // "all" is what a reader needs: the kernel and the site
 			}
 			fmt.Printf("== %s: %s\n", t.name, t.help)
-			if err := t.run(args); err != nil && err != errNotYet {
+			if err := t.run(nil); err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
 		}
@@ -97,20 +94,23 @@ func kernel(args []string) error {
 	return goRun(append([]string{"./tools/kernel", "install"}, args...)...)
 }
 
+// site builds the website with args ([-out DIR] [-base-url URL]).
+func site(args []string) error {
+	return goRun(append([]string{"./tools/site", "build"}, args...)...)
+}
+
+// serve builds the kernel, then builds and serves the website with args
+// ([-port N]), rebuilding on change until interrupted.
+func serve(args []string) error {
+	if err := kernel(nil); err != nil {
+		return err
+	}
+	return goRun(append([]string{"./tools/site", "serve"}, args...)...)
+}
+
 // notebooks runs the notebook runner with args ([-update] [names...]).
 func notebooks(args []string) error {
 	return goRun(append([]string{"./tools/notebooks"}, args...)...)
-}
-
-// errNotYet marks a target whose program does not exist yet.
-var errNotYet = errors.New("not built yet")
-
-// notYet returns a target that reports which part is missing.
-func notYet(name, missing string) func([]string) error {
-	return func([]string) error {
-		fmt.Printf("%s: not built yet: %s does not exist yet\n", name, missing)
-		return errNotYet
-	}
 }
 
 // goRun runs "go run" with args, in the repository, with our output.

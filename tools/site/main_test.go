@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// tempRepo makes a repository root with the real templates and recipe table
+// and no content.
+func tempRepo(t *testing.T) string {
+	root := t.TempDir()
+	require.NoError(t, os.CopyFS(filepath.Join(root, "site"), os.DirFS(filepath.Join("..", "..", "site"))))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "recipes"), 0o755))
+	tsv, err := os.ReadFile(filepath.Join("..", "..", "recipes", "recipes.tsv"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "recipes", "recipes.tsv"), tsv, 0o644))
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "notebooks"), 0o755))
+	return root
+}
+
+func TestBuild(t *testing.T) {
+	root := tempRepo(t)
+	var out strings.Builder
+	require.NoError(t, run(context.Background(), []string{"build", "-root", root}, &out))
+	assert.Contains(t, out.String(), "site: built 4 pages")
+	assert.FileExists(t, filepath.Join(root, "_site", "index.html"))
+	assert.FileExists(t, filepath.Join(root, "_site", "cheatsheet.html"))
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{nil, {"bake"}, {"build", "extra"}, {"serve", "-port", "70000"}, {"build", "-nope"}} {
+		err := run(context.Background(), args, io.Discard)
+		assert.Error(t, err, "%q", args)
+	}
+}
+
+// lineWriter hands each written line to a channel.
+type lineWriter struct{ lines chan string }
+
+func (w lineWriter) Write(p []byte) (int, error) {
+	for _, l := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		w.lines <- l
+	}
+	return len(p), nil
+}
+
+func TestServeRebuildsAndReloads(t *testing.T) {
+	root := tempRepo(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	lines := make(chan string, 100)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "-root", root, "-port", "0"}, lineWriter{lines}) }()
+
+	var base string
+	for base == "" {
+		select {
+		case l := <-lines:
+			if u, ok := strings.CutPrefix(l, "site: serving "); ok {
+				base, _, _ = strings.Cut(u, " ")
+			}
+		case err := <-done:
+			t.Fatalf("serve returned early: %v", err)
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve printed no address")
+		}
+	}
+	require.True(t, strings.HasPrefix(base, "http://localhost:"), base)
+
+	resp, err := http.Get(base + "cheatsheet.html")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), `new EventSource("/__livereload")`, "served pages reload themselves")
+
+	resp, err = http.Get(base + "no/such/page.html")
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Contains(t, string(body), "Page not found")
+
+	// Subscribe to reloads, then add a lesson: the site rebuilds and says so.
+	events, err := http.Get(base + "__livereload")
+	require.NoError(t, err)
+	defer events.Body.Close()
+	sc := bufio.NewScanner(events.Body)
+	require.True(t, sc.Scan()) // ": connected"
+	lesson := "---\ntitle: Added while serving\nminutes: 5\n---\n# Added while serving\n"
+	require.NoError(t, os.MkdirAll(filepath.Join(root, "tutorials", "lessons"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(root, "tutorials", "lessons", "01-addresses.md"), []byte(lesson), 0o644))
+	got := make(chan string, 1)
+	go func() {
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "data:") {
+				got <- sc.Text()
+				return
+			}
+		}
+	}()
+	select {
+	case ev := <-got:
+		assert.Equal(t, "data: reload", ev)
+	case <-time.After(20 * time.Second):
+		t.Fatal("no reload event after a lesson was added")
+	}
+	assert.FileExists(t, filepath.Join(root, "_site", "course", "01-addresses.html"))
+
+	cancel()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop when its context ended")
+	}
+	events.Body.Close()
+	http.DefaultClient.CloseIdleConnections()
+}

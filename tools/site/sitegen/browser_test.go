@@ -1,0 +1,472 @@
+package sitegen
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/sockbook/sockbook/internal/testenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Requirement names for internal/testenv: CI lists them in SOCKBOOK_REQUIRE
+// (see .ci/site), so there the browser tests fail instead of skipping.
+const (
+	needChromium = "chromium"
+	needAxe      = "axe-core"
+)
+
+// chromiumPath finds Debian's chromium, or the binary SOCKBOOK_CHROMIUM names.
+func chromiumPath(t *testing.T) string {
+	if p := os.Getenv("SOCKBOOK_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			testenv.Skip(t, needChromium, "SOCKBOOK_CHROMIUM="+p+": "+err.Error())
+		}
+		return p
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	testenv.Skip(t, needChromium, "no chromium (apt-get install chromium, or set SOCKBOOK_CHROMIUM)")
+	return ""
+}
+
+// axeSource reads axe.min.js from SOCKBOOK_AXE or where .ci/site installs it.
+func axeSource(t *testing.T) string {
+	candidates := []string{os.Getenv("SOCKBOOK_AXE"), filepath.Join("..", "testdata", "node_modules", "axe-core", "axe.min.js")}
+	if home, err := os.UserHomeDir(); err == nil {
+		candidates = append(candidates, filepath.Join(home, ".cache", "sockbook-axe", "node_modules", "axe-core", "axe.min.js"))
+	}
+	for _, c := range candidates {
+		if c == "" {
+			continue
+		}
+		if data, err := os.ReadFile(c); err == nil {
+			return string(data)
+		}
+	}
+	testenv.Skip(t, needAxe, "no axe.min.js (npm install axe-core, as .ci/site does, or set SOCKBOOK_AXE)")
+	return ""
+}
+
+// startBrowser starts one headless chromium for the test, with a fresh
+// profile and without the background traffic a browser normally makes.
+func startBrowser(t *testing.T) context.Context {
+	exe := chromiumPath(t)
+	dir, err := os.MkdirTemp("", "sockbook-chromium-")
+	require.NoError(t, err)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(dir),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 900))
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+		// Chromium's helpers can write into the profile for a moment after
+		// the browser exits.
+		for range 50 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	require.NoError(t, chromedp.Do(ctx), "start chromium")
+	return ctx
+}
+
+// tab opens a new tab that fails the test on console errors and on any
+// request that leaves the machine.
+type tab struct {
+	ctx    context.Context
+	mu     sync.Mutex
+	errors []string
+}
+
+func newTab(t *testing.T, browserCtx context.Context) *tab {
+	ctx, cancel := chromedp.NewContext(browserCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel() })
+	tb := &tab{ctx: ctx}
+	require.NoError(t, chromedp.Do(ctx))
+	_, err := chromedp.Call(ctx, network.Enable, network.EnableParams{})
+	require.NoError(t, err)
+	// Tabs opened one after another are not all focused; the clipboard
+	// wants a focused document.
+	_, err = chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+	require.NoError(t, err)
+	console := chromedp.Console(ctx)
+	requests := chromedp.Events(ctx, network.RequestWillBeSent)
+	go func() {
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleException {
+				tb.mu.Lock()
+				tb.errors = append(tb.errors, m.String())
+				tb.mu.Unlock()
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range requests {
+			if err != nil {
+				return
+			}
+			u, perr := url.Parse(ev.Request.URL)
+			if perr == nil && (u.Scheme == "file" || u.Scheme == "data" || u.Hostname() == "127.0.0.1") {
+				continue
+			}
+			tb.mu.Lock()
+			tb.errors = append(tb.errors, "request leaves the site: "+ev.Request.URL)
+			tb.mu.Unlock()
+		}
+	}()
+	return tb
+}
+
+// takeErrors returns and forgets the console errors seen so far.
+func (tb *tab) takeErrors() []string {
+	time.Sleep(50 * time.Millisecond) // let the event goroutines catch up
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	e := tb.errors
+	tb.errors = nil
+	return e
+}
+
+func (tb *tab) do(t *testing.T, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	require.NoError(t, chromedp.Do(tb.ctx, actions...))
+}
+
+// js evaluates expr, whose value is decoded into T.
+func js[T any](t *testing.T, tb *tab, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	require.NoError(t, err, expr)
+	return v
+}
+
+// waitFor polls the predicate expr until it is true.
+func waitFor(t *testing.T, tb *tab, expr string) {
+	t.Helper()
+	_, err := chromedp.Run(tb.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(30*time.Millisecond)))
+	require.NoError(t, err, "waiting for %s", expr)
+}
+
+// navigateByClick clicks sel and waits for the page it leads to.
+func navigateByClick(t *testing.T, tb *tab, sel string) {
+	t.Helper()
+	_, err := chromedp.Run(tb.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.Click(sel)))
+	require.NoError(t, err, "click %s", sel)
+}
+
+// pressSlash presses "/" the way a browser delivers it when the page
+// cancels the keydown: chromedp.KeyEvent would also send the character,
+// which would land in the search box the keydown just focused.
+func pressSlash(t *testing.T, tb *tab) {
+	t.Helper()
+	for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+		_, err := chromedp.Call(tb.ctx, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+			Type: typ, Key: "/", Code: "Slash", WindowsVirtualKeyCode: 191, NativeVirtualKeyCode: 191})
+		require.NoError(t, err)
+	}
+}
+
+func setColorScheme(t *testing.T, tb *tab, scheme string) {
+	t.Helper()
+	_, err := chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+	require.NoError(t, err)
+}
+
+// subPath is where the browser tests publish the site, as a project page
+// would be: links must work below the server's root.
+const subPath = "/docs/sockbook/"
+
+// publishedConfig is cfg for a site served at subPath: the 404 page needs
+// to know it.
+func publishedConfig(cfg Config) Config {
+	cfg.BaseURL = "http://127.0.0.1" + subPath
+	return cfg
+}
+
+// serveSite serves a built site on 127.0.0.1 under subPath, answering
+// missing pages with 404.html as static hosts do.
+func serveSite(t *testing.T, dir string) string {
+	files := http.FileServer(http.Dir(dir))
+	mux := http.NewServeMux()
+	mux.Handle(subPath, http.StripPrefix(subPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))); err != nil {
+			page, err := os.ReadFile(filepath.Join(dir, "404.html"))
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write(page)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL + subPath
+}
+
+// missingPage is a URL path, below subPath, that no build has; the server
+// answers it with the 404 page.
+const missingPage = "chapters/gone/away.html"
+
+// withoutNotFound drops the console's report of the 404 status itself.
+func withoutNotFound(errs []string) []string {
+	var out []string
+	for _, e := range errs {
+		if !strings.Contains(e, "status of 404") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+const (
+	lightBG = "rgb(255, 255, 255)"
+	darkBG  = "rgb(13, 17, 23)"
+)
+
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; not with -short")
+	}
+	t.Parallel() // each starts its own browser
+	bctx := startBrowser(t)
+	cfg := publishedConfig(sampleConfig(t))
+	res, err := Build(cfg)
+	require.NoError(t, err)
+	out := cfg.Out
+	base := serveSite(t, out)
+
+	t.Run("search finds epoll and goes there", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		tb.do(t, chromedp.Navigate(base+"index.html"), chromedp.WaitVisible(".search-button"))
+		pressSlash(t, tb)
+		waitFor(t, tb, `document.querySelector("dialog.search").open`)
+		tb.do(t, chromedp.SendKeys("#search-input", "epoll"))
+		waitFor(t, tb, `[...document.querySelectorAll(".search-results a")].some(a => a.textContent.startsWith("Epoll server"))`)
+		first := js[string](t, tb, `document.querySelector(".search-results a").getAttribute("href")`)
+		assert.Equal(t, "chapters/06-event-loops.html#epoll-server", first, "the recipe heading ranks first")
+		_, err := chromedp.Run(tb.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.KeyEvent("\r")))
+		require.NoError(t, err)
+		assert.True(t, js[bool](t, tb, `location.href.endsWith("/chapters/06-event-loops.html#epoll-server")`))
+		top := js[float64](t, tb, `document.getElementById("epoll-server").getBoundingClientRect().top`)
+		assert.Less(t, top, 200.0, "the page is scrolled to the recipe")
+		assert.Empty(t, tb.takeErrors())
+	})
+
+	t.Run("dark toggle changes the background and survives a reload", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		setColorScheme(t, tb, "light")
+		tb.do(t, chromedp.Navigate(base+"chapters/02-tcp.html"), chromedp.WaitVisible(".theme-button"))
+		bg := `getComputedStyle(document.body).backgroundColor`
+		assert.Equal(t, lightBG, js[string](t, tb, bg))
+		tb.do(t, chromedp.Click(".theme-button"))
+		assert.Equal(t, darkBG, js[string](t, tb, bg))
+		assert.Equal(t, "true", js[string](t, tb, `document.querySelector(".theme-button").getAttribute("aria-pressed")`))
+		tb.do(t, chromedp.Reload(), chromedp.WaitVisible(".theme-button"))
+		assert.Equal(t, darkBG, js[string](t, tb, bg), "the choice is remembered")
+		tb.do(t, chromedp.Click(".theme-button"))
+		assert.Equal(t, lightBG, js[string](t, tb, bg))
+
+		// With no choice stored, the page follows the system.
+		js[any](t, tb, `localStorage.removeItem("sockbook-theme"), null`)
+		setColorScheme(t, tb, "dark")
+		tb.do(t, chromedp.Reload(), chromedp.WaitVisible(".theme-button"))
+		assert.Equal(t, darkBG, js[string](t, tb, bg), "prefers-color-scheme: dark is followed")
+		assert.Empty(t, tb.takeErrors())
+	})
+
+	t.Run("copy button confirms and copies", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		u, err := url.Parse(base)
+		require.NoError(t, err)
+		origin := u.Scheme + "://" + u.Host
+		for _, name := range []string{"clipboard-read", "clipboard-write"} {
+			_, err := chromedp.CallBrowser(tb.ctx, browser.SetPermission, browser.SetPermissionParams{
+				Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted, Origin: origin})
+			require.NoError(t, err)
+		}
+		tb.do(t, chromedp.Navigate(base+"chapters/02-tcp.html"), chromedp.WaitReady(".cell.code-cell .copy"))
+		assert.Equal(t, js[int](t, tb, `document.querySelectorAll("div.code").length`), js[int](t, tb, `document.querySelectorAll(".copy").length`), "one copy button per code block")
+		tb.do(t, chromedp.Click(".cell.code-cell .copy"))
+		waitFor(t, tb, `document.querySelector(".cell.code-cell .copy").textContent === "Copied"`)
+		got := js[string](t, tb, `navigator.clipboard.readText()`)
+		assert.Equal(t, "ln, err := net.Listen(\"tcp\", \"127.0.0.1:0\")\nfmt.Println(err)", got)
+		assert.Empty(t, tb.takeErrors())
+	})
+
+	t.Run("prev and next", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		tb.do(t, chromedp.Navigate(base+"chapters/02-tcp.html"))
+		navigateByClick(t, tb, "a[rel=next]")
+		assert.True(t, js[bool](t, tb, `location.pathname.endsWith("/chapters/06-event-loops.html")`))
+		navigateByClick(t, tb, "a[rel=prev]")
+		assert.True(t, js[bool](t, tb, `location.pathname.endsWith("/chapters/02-tcp.html")`))
+		navigateByClick(t, tb, "a[rel=prev]")
+		// http.FileServer answers /index.html with a redirect to /.
+		assert.True(t, js[bool](t, tb, `location.pathname === "/docs/sockbook/" || location.pathname.endsWith("/index.html")`))
+		assert.Empty(t, tb.takeErrors())
+	})
+
+	t.Run("quiz and lesson done", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		tb.do(t, chromedp.Navigate(base+"course/06-event-loops.html"), chromedp.WaitVisible(".lesson-done"))
+		tb.do(t, chromedp.Click(".quiz-a.wrong summary"))
+		assert.True(t, js[bool](t, tb, `document.querySelector(".quiz-a.wrong").open`))
+		tb.do(t, chromedp.Click(".quiz-a.right summary"))
+		// The toggle event that closes the other answer is queued.
+		waitFor(t, tb, `!document.querySelector(".quiz-a.wrong").open`)
+		tb.do(t, chromedp.Click(".lesson-done input"), chromedp.Reload(), chromedp.WaitVisible(".lesson-done"))
+		assert.True(t, js[bool](t, tb, `document.querySelector(".lesson-done input").checked`))
+		assert.Empty(t, tb.takeErrors())
+	})
+
+	t.Run("works from file://", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		abs, err := filepath.Abs(out)
+		require.NoError(t, err)
+		tb.do(t, chromedp.Navigate("file://"+abs+"/chapters/02-tcp.html"), chromedp.WaitVisible(".search-button"))
+		assert.Equal(t, "sticky", js[string](t, tb, `getComputedStyle(document.querySelector(".top")).position`), "the style sheet loads")
+		pressSlash(t, tb)
+		tb.do(t, chromedp.SendKeys("#search-input", "select server"))
+		waitFor(t, tb, `document.querySelectorAll(".search-results a").length > 0`)
+		_, err = chromedp.Run(tb.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.KeyEvent("\r")))
+		require.NoError(t, err)
+		assert.Equal(t, "file://"+abs+"/chapters/06-event-loops.html#select-server", js[string](t, tb, `location.href`))
+		assert.Empty(t, tb.takeErrors())
+	})
+
+	t.Run("no console errors, no overflow at 360px, screenshots", func(t *testing.T) {
+		shots := filepath.Join(repo, "_site-shots")
+		require.NoError(t, os.MkdirAll(shots, 0o755))
+		tb := newTab(t, bctx)
+		for _, p := range append(res.Pages, missingPage) {
+			tb.do(t, chromedp.EmulateViewport(360, 740), chromedp.Navigate(base+p), chromedp.WaitVisible(".theme-button"))
+			w := js[int](t, tb, `document.documentElement.scrollWidth`)
+			assert.LessOrEqual(t, w, 360, "%s scrolls sideways at 360 px", p)
+			assert.Empty(t, withoutNotFound(tb.takeErrors()), p)
+		}
+		assert.Equal(t, "Page not found — sockbook", js[string](t, tb, `document.title`))
+		for _, shot := range []struct {
+			name, page, scheme string
+			width, height      int64
+			full               bool
+		}{
+			{"home-light", "index.html", "light", 1280, 900, false},
+			{"home-dark", "index.html", "dark", 1280, 900, false},
+			{"chapter-light", "chapters/02-tcp.html", "light", 1280, 900, false},
+			{"chapter-dark", "chapters/02-tcp.html", "dark", 1280, 900, false},
+			{"lesson-light", "course/06-event-loops.html", "light", 1280, 900, false},
+			{"chapter-mobile-dark", "chapters/02-tcp.html", "dark", 360, 740, false},
+			{"chapter-full-light", "chapters/02-tcp.html", "light", 1280, 900, true},
+			{"cheatsheet-dark", "cheatsheet.html", "dark", 1280, 900, false},
+		} {
+			setColorScheme(t, tb, shot.scheme)
+			tb.do(t, chromedp.EmulateViewport(shot.width, shot.height), chromedp.Navigate(base+shot.page), chromedp.WaitVisible(".theme-button"))
+			shoot := chromedp.CaptureScreenshot()
+			if shot.full {
+				shoot = chromedp.FullScreenshot(100) // 100: PNG
+			}
+			png, err := chromedp.Run(tb.ctx, shoot)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(shots, shot.name+".png"), png, 0o644))
+		}
+	})
+}
+
+// TestAccessibility runs axe-core on every page of the sample site and of
+// the site built from the repository as it is, in both themes, and fails
+// on serious or critical violations.
+func TestAccessibility(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; not with -short")
+	}
+	t.Parallel() // each starts its own browser
+	bctx := startBrowser(t)
+	axe := axeSource(t)
+	for _, site := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"sample", publishedConfig(sampleConfig(t))},
+		{"repository", publishedConfig(Config{Root: repo, Out: t.TempDir()})},
+	} {
+		res, err := Build(site.cfg)
+		require.NoError(t, err)
+		base := serveSite(t, site.cfg.Out)
+		for _, scheme := range []string{"light", "dark"} {
+			t.Run(site.name+"/"+scheme, func(t *testing.T) {
+				t.Parallel() // one tab each; the renderers use every core
+				tb := newTab(t, bctx)
+				setColorScheme(t, tb, scheme)
+				for _, p := range append(res.Pages, missingPage) {
+					tb.do(t, chromedp.Navigate(base+p), chromedp.WaitVisible(".theme-button"))
+					// The themes share their markup: the dark pass checks colours only.
+					for _, v := range runAxe(t, tb, axe, scheme == "dark") {
+						if v.Impact == "serious" || v.Impact == "critical" {
+							t.Errorf("%s (%s theme): %s %s: %s at %v", p, scheme, v.Impact, v.ID, v.Help, v.Nodes)
+						}
+					}
+					assert.Empty(t, withoutNotFound(tb.takeErrors()), p)
+				}
+			})
+		}
+	}
+}
+
+type violation struct {
+	ID, Impact, Help string
+	Nodes            []string
+}
+
+func runAxe(t *testing.T, tb *tab, axe string, coloursOnly bool) []violation {
+	t.Helper()
+	if !js[bool](t, tb, `typeof window.axe === "object"`) {
+		_, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](axe+"\n;undefined", chromedp.EvalIgnoreExceptions))
+		if err != nil && !strings.Contains(err.Error(), "undefined") {
+			require.NoError(t, err, "inject axe")
+		}
+	}
+	opts := `{resultTypes: ["violations"]}`
+	if coloursOnly {
+		opts = `{resultTypes: ["violations"], runOnly: ["color-contrast", "link-in-text-block"]}`
+	}
+	return js[[]violation](t, tb, `axe.run(document, `+opts+`).then(r => r.violations.map(v => ({
+		ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`)
+}

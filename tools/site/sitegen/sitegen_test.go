@@ -1,0 +1,286 @@
+package sitegen
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/sockbook/sockbook/recipes"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const repo = "../../.."
+
+// sampleConfig builds from the sample content in testdata with the real
+// templates and recipe table.
+func sampleConfig(t testing.TB) Config {
+	return Config{
+		Root:      repo,
+		Notebooks: filepath.Join("testdata", "content", "notebooks"),
+		Tutorials: filepath.Join("testdata", "content", "tutorials"),
+		Assets:    filepath.Join(repo, "site"),
+		Out:       t.TempDir(),
+	}
+}
+
+func buildSample(t testing.TB) string {
+	t.Helper()
+	cfg := sampleConfig(t)
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	return cfg.Out
+}
+
+func read(t testing.TB, dir, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	require.NoError(t, err)
+	return string(data)
+}
+
+func TestChapterPage(t *testing.T) {
+	out := buildSample(t)
+	tcp := read(t, out, "chapters/02-tcp.html")
+	assert.Contains(t, tcp, `<title>TCP (sample chapter) — sockbook</title>`)
+	assert.Contains(t, tcp, `<h2 id="tcp-echo">Echo server</h2>`, "a recipe heading carries the slug as id")
+	assert.Contains(t, tcp, `<span class=s>"127.0.0.1:0"</span>`, "code cells are highlighted with classes")
+	assert.Contains(t, tcp, `ln, err <span class=o>:= </span>net.<span class=nf>Listen</span>(`, "tokens drawn as plain text get no element")
+	assert.Contains(t, tcp, `<pre tabindex="0">sample &lt;key&gt; line</pre>`, "output text is escaped")
+	assert.NotContains(t, tcp, "<script>alert", "raw HTML in markdown is dropped")
+	assert.NotContains(t, tcp, "never shown", "HTML outputs are not passed through")
+	assert.Contains(t, tcp, `<div class="output result"><span class="out-label">result</span><pre tabindex="0">42</pre>`)
+	assert.Contains(t, tcp, `<div class="output stderr">`)
+	assert.Contains(t, tcp, `<div class="output error"><span class="out-label">error</span><pre tabindex="0">panic: sample failure</pre>`, "ANSI colours are stripped from tracebacks")
+	assert.Contains(t, tcp, `<span class="badge">needs root</span><span class="badge">needs IPv6</span>`)
+	assert.Contains(t, tcp, `<span class="badge">fails on purpose</span>`)
+	assert.Contains(t, tcp, `class="footnotes"`)
+	assert.Contains(t, tcp, `href="06-event-loops.html#epoll-server"`, "links to notebooks become chapter links")
+	assert.Contains(t, tcp, `href="../course/index.html"`, "links to the syllabus become course links")
+	assert.Contains(t, tcp, `href="../notebooks/02-tcp.ipynb" download`)
+	assert.FileExists(t, filepath.Join(out, "notebooks", "02-tcp.ipynb"))
+
+	loops := read(t, out, "chapters/06-event-loops.html")
+	assert.Contains(t, loops, `id="waiting-for-events"`)
+	assert.Contains(t, loops, `id="waiting-for-events-1"`, "repeated headings across cells get distinct ids")
+	assert.Contains(t, loops, `<span class="badge">not run when the notebook is checked</span>`)
+	assert.Contains(t, loops, `<a href="#epoll-server">Epoll server</a>`, "the sidebar lists the chapter's recipes")
+	assert.Contains(t, loops, `<li class="toc-3"><a href="#waiting-for-events">Waiting for events</a></li>`)
+}
+
+func TestCheatSheet(t *testing.T) {
+	out := buildSample(t)
+	sheet := read(t, out, "cheatsheet.html")
+	rs, err := recipes.All()
+	require.NoError(t, err)
+	for _, r := range rs {
+		assert.Contains(t, sheet, `id="`+r.Slug+`"`, "every recipe is on the cheat sheet")
+	}
+	section := func(slug string) string {
+		_, after, ok := strings.Cut(sheet, `<h3 id="`+slug+`"`)
+		require.True(t, ok, slug)
+		before, _, _ := strings.Cut(after, "</section>")
+		return before
+	}
+	assert.Contains(t, section("tcp-echo"), "sample &lt;key&gt; line", "a cell tagged cheatsheet wins")
+	assert.NotContains(t, section("tcp-echo"), "net.Listen")
+	assert.Contains(t, section("tcp-echo"), `href="chapters/02-tcp.html#tcp-echo"`)
+	assert.Contains(t, section("epoll-server"), "EpollCreate1", "without a tag, the section's first code cell")
+	assert.Contains(t, section("hostname"), "Not written yet")
+	assert.Contains(t, section("hostname"), `data-status="missing"`)
+}
+
+func TestReferenceCollectsTables(t *testing.T) {
+	out := buildSample(t)
+	ref := read(t, out, "reference.html")
+	assert.Contains(t, ref, "<th>Note</th>", "extra columns are kept")
+	assert.Contains(t, ref, "<code>net.Listen</code>")
+	assert.Contains(t, ref, "<code>unix.EpollCreate1</code>")
+	assert.Contains(t, ref, `<h2><a href="chapters/06-event-loops.html">Event loops (sample chapter)</a></h2>`)
+}
+
+func TestLessonPage(t *testing.T) {
+	out := buildSample(t)
+	l := read(t, out, "course/06-event-loops.html")
+	assert.Contains(t, l, `href="../chapters/06-event-loops.html#epoll-server"`)
+	assert.Contains(t, l, `<details class="quiz-a right"><summary><code>unix.EpollCreate1</code></summary><p><strong>Right.</strong> Yes — the sample uses it.</p></details>`)
+	assert.Contains(t, l, `<details class="quiz-a wrong">`)
+	assert.Contains(t, l, `data-lesson="06-event-loops"`)
+	assert.Contains(t, l, `type="checkbox"`, "task lists render as checkboxes")
+	assert.Contains(t, l, "About 45 minutes")
+
+	course := read(t, out, "course/index.html")
+	assert.Contains(t, course, `href="06-event-loops.html"`)
+	assert.Contains(t, course, `href="exercises/06-sample-loop.html"`, "links to an exercise folder reach its README page")
+	assert.Contains(t, course, `href="https://github.com/sockbook/sockbook/blob/main/go.mod"`, "files the site does not render link to the repository")
+	ex := read(t, out, "course/exercises/06-sample-loop.html")
+	assert.Contains(t, ex, `href="https://github.com/sockbook/sockbook/blob/main/tutorials/exercises/06-sample-loop/stub.go"`)
+}
+
+func TestNoBrokenLinks(t *testing.T) {
+	out := buildSample(t)
+	broken, err := CheckLinks(out)
+	require.NoError(t, err)
+	assert.Empty(t, broken)
+}
+
+func TestCheckLinksFindsBreakage(t *testing.T) {
+	out := buildSample(t)
+	bad := `<a href="chapters/02-tcp.html#nope">x</a><a href="missing.html">y</a><a href="/abs.html">z</a><a href="course/">w</a><a href="#tcp-echo">ok</a><a href="https://example.org/x">ext</a><div id="tcp-echo"></div>`
+	require.NoError(t, os.WriteFile(filepath.Join(out, "bad.html"), []byte(bad), 0o644))
+	broken, err := CheckLinks(out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		`bad.html: chapters/02-tcp.html#nope: no id "nope" on chapters/02-tcp.html`,
+		`bad.html: missing.html: no such file`,
+		`bad.html: /abs.html: absolute path: breaks under a sub-path and from file://`,
+		`bad.html: course/: a folder: from file:// it shows no index.html`,
+	}, broken)
+}
+
+func TestCoverage(t *testing.T) {
+	out := buildSample(t)
+	rs, err := recipes.All()
+	require.NoError(t, err)
+	claim := map[string]bool{"tcp-echo": true, "epoll-server": true, "hostname": true, "tcp-echo-ipv6": true}
+	for i := range rs {
+		rs[i].Claimed = map[recipes.Face]bool{recipes.Site: claim[rs[i].Slug]}
+	}
+	problems, err := Coverage(out, rs)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"recipe hostname is claimed for the site, but chapter page chapters/01-addresses.html does not exist (no notebooks/01-addresses.ipynb)",
+		"recipe hostname is claimed for the site, but the cheat sheet has no code for it",
+		`recipe tcp-echo-ipv6 is claimed for the site, but chapters/02-tcp.html has no id="tcp-echo-ipv6" (no notebook cell carries "sockbook": {"recipe": "tcp-echo-ipv6"})`,
+		"recipe tcp-echo-ipv6 is claimed for the site, but the cheat sheet has no code for it",
+	}, problems)
+}
+
+func TestEmptyContent(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.Notebooks, cfg.Tutorials = t.TempDir(), t.TempDir()
+	res, err := Build(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"index.html", "course/index.html", "cheatsheet.html", "reference.html"}, res.Pages)
+	sheet := read(t, cfg.Out, "cheatsheet.html")
+	assert.Equal(t, 35, strings.Count(sheet, "Not written yet"))
+	for _, f := range []string{"404.html", "sitemap.xml", "search-index.js", "assets/style.css", "assets/site.js"} {
+		assert.FileExists(t, filepath.Join(cfg.Out, f))
+	}
+	sitemap := read(t, cfg.Out, "sitemap.xml")
+	assert.Contains(t, sitemap, "<loc>http://localhost:8000/</loc>")
+	assert.Contains(t, sitemap, "<loc>http://localhost:8000/cheatsheet.html</loc>")
+	assert.NotContains(t, sitemap, "404")
+	broken, err := CheckLinks(cfg.Out)
+	require.NoError(t, err)
+	assert.Empty(t, broken)
+}
+
+func TestNotFoundPageUsesPublishedPath(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.BaseURL = "https://example.org/sockbook/"
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	nf := read(t, cfg.Out, "404.html")
+	assert.Contains(t, nf, `href="/sockbook/cheatsheet.html"`)
+	assert.Contains(t, read(t, cfg.Out, "sitemap.xml"), "<loc>https://example.org/sockbook/chapters/02-tcp.html</loc>")
+}
+
+func TestBadInput(t *testing.T) {
+	write := func(t *testing.T, dir, name, text string) {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
+	for name, tc := range map[string]struct{ file, text, want string }{
+		"no front matter":   {"lessons/01-a.md", "# A\n", "lessons/01-a.md: no front matter"},
+		"unclosed":          {"lessons/01-a.md", "---\ntitle: A\n", "front matter is not closed"},
+		"no title":          {"lessons/01-a.md", "---\nchapter: 01-addresses\n---\n", "front matter has no title"},
+		"bad minutes":       {"lessons/01-a.md", "---\ntitle: A\nminutes: soon\n---\n", `minutes "soon" is not a whole number`},
+		"unknown recipe":    {"lessons/01-a.md", "---\ntitle: A\nrecipes: [hostname, nope]\n---\n", `names recipe "nope", which is not in recipes.tsv`},
+		"two right answers": {"lessons/01-a.md", "---\ntitle: A\n---\n```quiz\n? Q\n+ a :: b\n+ c :: d\n```\n", `quiz question "Q" has 2 right answers`},
+		"answer w/o why":    {"lessons/01-a.md", "---\ntitle: A\n---\n```quiz\n? Q\n+ a\n```\n", `has no " :: explanation"`},
+		"escaping link":     {"README.md", "[x](../../../etc/passwd)", `link "../../../etc/passwd" leaves the repository`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := sampleConfig(t)
+			cfg.Tutorials = t.TempDir()
+			write(t, cfg.Tutorials, tc.file, tc.text)
+			_, err := Build(cfg)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	t.Run("bad notebook", func(t *testing.T) {
+		cfg := sampleConfig(t)
+		cfg.Notebooks = t.TempDir()
+		write(t, cfg.Notebooks, "01-addresses.ipynb", `{"nbformat": 3}`)
+		_, err := Build(cfg)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "01-addresses.ipynb")
+	})
+	t.Run("foreign output folder", func(t *testing.T) {
+		cfg := sampleConfig(t)
+		write(t, cfg.Out, "precious.txt", "keep me")
+		_, err := Build(cfg)
+		require.ErrorContains(t, err, "refusing to replace it")
+		assert.FileExists(t, filepath.Join(cfg.Out, "precious.txt"))
+	})
+}
+
+func TestRebuildReplacesOutput(t *testing.T) {
+	cfg := sampleConfig(t)
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	cfg.Notebooks = t.TempDir()
+	_, err = Build(cfg)
+	require.NoError(t, err)
+	assert.NoFileExists(t, filepath.Join(cfg.Out, "chapters", "02-tcp.html"), "pages of removed notebooks go away")
+}
+
+func TestHighlightContrast(t *testing.T) {
+	css := highlightCSS()
+	assert.Contains(t, css, ".code .c1{color:var(--hl-c1)")
+	assert.Contains(t, css, `:root[data-theme="dark"]{`)
+	lt, dt := codeThemes()
+	for _, th := range []codeTheme{lt, dt} {
+		for class, st := range themeVars(th) {
+			assert.GreaterOrEqual(t, contrast(mustColour(st.colour), th.background), 4.5, "%s .%s", th.style, class)
+		}
+	}
+}
+
+func mustColour(s string) chroma.Colour { return chroma.MustParseColour(s) }
+
+func TestHighlightOmitsPlainTokens(t *testing.T) {
+	css := highlightCSS()
+	plain := plainClasses()
+	assert.True(t, plain["p"] && plain["nx"], "punctuation and names look like text in both github themes")
+	for class := range plain {
+		assert.NotContains(t, css, ".code ."+class+"{", "no rule for a class that is never emitted")
+	}
+}
+
+func TestBenchmarksPage(t *testing.T) {
+	cfg := sampleConfig(t)
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	assert.NoFileExists(t, filepath.Join(cfg.Out, "benchmarks.html"), "no results, no page")
+	assert.NotContains(t, read(t, cfg.Out, "index.html"), "benchmarks.html")
+
+	cfg.Benchmarks = t.TempDir()
+	results := "goos: linux\ngoarch: amd64\npkg: example/sample\nBenchmarkSample-2   \t  1000\t   1234 ns/op\t  56 B/op\t 2 allocs/op\nPASS\nok  \texample/sample\t1.2s\n"
+	require.NoError(t, os.WriteFile(filepath.Join(cfg.Benchmarks, "sample run.txt"), []byte(results), 0o644))
+	res, err := Build(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, "benchmarks.html", res.Pages[len(res.Pages)-1])
+	page := read(t, cfg.Out, "benchmarks.html")
+	assert.Contains(t, page, `<h2 id="bench-sample-run">sample run</h2>`)
+	assert.Contains(t, page, "<td><code>Sample-2</code></td><td>1000</td><td>1234 ns/op · 56 B/op · 2 allocs/op</td>")
+	assert.Contains(t, read(t, cfg.Out, "index.html"), `href="benchmarks.html"`)
+
+	require.NoError(t, os.WriteFile(filepath.Join(cfg.Benchmarks, "broken.txt"), []byte("BenchmarkX-2 10 5\n"), 0o644))
+	_, err = Build(cfg)
+	assert.ErrorContains(t, err, `broken.txt:1: "BenchmarkX-2 10 5" is not a benchmark result line`)
+}
