@@ -102,28 +102,75 @@ func (c *Conn) Read(buf []byte) (int, error) {
 	}
 }
 
+// echo reads once from the socket into buf, like Read, and when nothing
+// is pending writes what it read straight back, keeping only what the
+// socket did not take. In the common case, a client that reads its echoes,
+// no byte is copied into the connection's own buffer, so a connection
+// holds no buffer between messages whatever their size. With output
+// pending, what is read queues behind it, as with Read, to keep the order.
+func (c *Conn) echo(buf []byte) (int, error) {
+	if len(c.out) > 0 {
+		return c.Read(buf)
+	}
+	if len(buf) > c.max {
+		buf = buf[:c.max]
+	}
+	if len(buf) == 0 || c.eof {
+		return 0, nil
+	}
+	for {
+		n, err := unix.Read(c.fd, buf)
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EAGAIN):
+			return 0, nil
+		case err != nil:
+			return 0, fmt.Errorf("read from %s: %w", c.peer, err)
+		case n == 0:
+			c.eof = true
+			return 0, nil
+		}
+		sent, err := c.write(buf[:n])
+		c.out = append(c.out, buf[sent:n]...)
+		return n, err
+	}
+}
+
+// write writes p until the socket takes no more and returns how much it
+// took. A full socket is not an error.
+func (c *Conn) write(p []byte) (int, error) {
+	sent := 0
+	for sent < len(p) {
+		n, err := unix.Write(c.fd, p[sent:])
+		switch {
+		case errors.Is(err, unix.EINTR):
+			continue
+		case errors.Is(err, unix.EAGAIN):
+			return sent, nil
+		case err != nil:
+			return sent, fmt.Errorf("write to %s: %w", c.peer, err)
+		}
+		sent += n
+	}
+	return sent, nil
+}
+
+// keepCap is the largest pending buffer a connection keeps once its output
+// has drained. A larger one, grown by a burst, is let go so that an idle
+// connection does not hold on to it: an echo server's connections are
+// mostly idle, and with thousands of them the bursts' buffers would
+// otherwise add up to most of its memory.
+const keepCap = 1 << 10
+
 // Flush writes as much pending output as the socket accepts now and keeps
 // the rest for the next time it is writable. It returns the number of bytes
 // written.
 func (c *Conn) Flush() (int, error) {
-	sent := 0
-	var err error
-	for sent < len(c.out) {
-		var n int
-		n, err = unix.Write(c.fd, c.out[sent:])
-		if errors.Is(err, unix.EINTR) {
-			err = nil
-			continue
-		}
-		if errors.Is(err, unix.EAGAIN) {
-			err = nil
-			break
-		}
-		if err != nil {
-			err = fmt.Errorf("write to %s: %w", c.peer, err)
-			break
-		}
-		sent += n
+	sent, err := c.write(c.out)
+	if sent == len(c.out) && cap(c.out) > keepCap {
+		c.out = nil
+		return sent, err
 	}
 	// Keep the unsent rest at the front of the same array: the buffer
 	// never grows past max, so copying at most max bytes is cheaper than

@@ -59,14 +59,14 @@ func (l *loop) accept(admit func(c *Conn) error) {
 }
 
 // service does the I/O a ready client allows: read if it is readable and
-// may be read from, then write what is pending (right away: the socket is
-// usually writable, and this saves a wait). It closes the client when it
-// is done or fails, and reports whether it is still open.
+// may be read from, echoing at once what the socket takes (it is usually
+// writable, and this saves a wait and a copy), then, if it is writable,
+// write what is pending. It closes the client when it is done or fails,
+// and reports whether it is still open.
 func (l *loop) service(c *Conn, readable, writable bool) bool {
 	var err error
-	n := 0
 	if readable && c.WantRead() {
-		n, err = c.Read(l.buf)
+		_, err = c.echo(l.buf)
 		if p := int64(c.Pending()); p > l.s.maxPending.Load() {
 			l.s.maxPending.Store(p) // only the loop goroutine stores
 		}
@@ -74,7 +74,7 @@ func (l *loop) service(c *Conn, readable, writable bool) bool {
 			l.s.pauses.Add(1)
 		}
 	}
-	if err == nil && (writable || n > 0) && c.WantWrite() {
+	if err == nil && writable && c.WantWrite() {
 		_, err = c.Flush()
 	}
 	switch {

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"math"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+// TestMain lets the test binary stand in for the bench binary: the echo
+// subcommand starts its servers as "<itself> serve ...".
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	goleak.VerifyTestMain(m)
+}
+
+func TestUsage(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), nil, &out)
+	assert.Error(t, err)
+	err = run(context.Background(), []string{"-out", "", "nonsense"}, &out)
+	assert.ErrorContains(t, err, `unknown subcommand "nonsense"`)
+	err = run(context.Background(), []string{"-out", "", "echo", "-servers", "epoll,bogus"}, &out)
+	assert.ErrorContains(t, err, `unknown server "bogus"`)
+	err = run(context.Background(), []string{"-out", "", "echo", "-idle", "10,x"}, &out)
+	assert.ErrorContains(t, err, `"x" is not a positive count`)
+	err = run(context.Background(), []string{"-out", "", "serve", "-kind", "carrier-pigeon"}, &out)
+	assert.ErrorContains(t, err, `unknown -kind "carrier-pigeon"`)
+}
+
+// TestServeKinds runs every server the echo subcommand measures, in
+// process, and echoes through each.
+func TestServeKinds(t *testing.T) {
+	dir := t.TempDir()
+	b, err := newEchoBench(context.Background(), echoOptions{}, dir)
+	require.NoError(t, err)
+	for _, kind := range serverKinds() {
+		t.Run(kind, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			r, w := io.Pipe()
+			done := make(chan error, 1)
+			go func() {
+				done <- run(ctx, []string{"serve", "-kind", kind, "-addr", "127.0.0.1:0", "-cert", b.cert, "-key", b.key}, w)
+				w.Close()
+			}()
+			sc := bufio.NewScanner(r)
+			require.True(t, sc.Scan())
+			addr, ok := strings.CutPrefix(sc.Text(), "listening on tcp ")
+			require.True(t, ok, sc.Text())
+			go io.Copy(io.Discard, r)
+
+			c, err := dialEcho(ctx, addr, net.IPv4(127, 0, 0, 2), b.tlsFor(kind))
+			require.NoError(t, err)
+			msg := bytes.Repeat([]byte(kind), 1000)
+			require.NoError(t, echoOnce(c, msg, make([]byte, len(msg))))
+			c.Close()
+			cancel()
+			require.NoError(t, <-done)
+		})
+	}
+}
+
+// TestEchoSmoke runs the echo subcommand end to end on two servers in
+// their own processes, briefly, and checks the report it writes.
+func TestEchoSmoke(t *testing.T) {
+	out := t.TempDir()
+	var stdout bytes.Buffer
+	err := run(context.Background(), []string{"-out", out, "echo", "-servers", "epoll,goroutine", "-rounds", "1",
+		"-duration", "300ms", "-conns", "4", "-rate", "2000", "-idle", "20,40", "-used-size", "4096"}, &stdout)
+	require.NoError(t, err)
+	assert.Contains(t, stdout.String(), "Closed loop")
+
+	var r Report
+	data, err := os.ReadFile(filepath.Join(out, "echo.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &r))
+	assert.Equal(t, "echo", r.Name)
+	assert.NotEmpty(t, r.Machine.Kernel)
+	require.Len(t, r.Tables, 3)
+	for _, table := range r.Tables[:2] {
+		require.Len(t, table.Rows, 2)
+		for _, row := range table.Rows {
+			assert.NotContains(t, row[1], "failed", "%s: %v", table.Title, row)
+		}
+	}
+	for _, row := range r.Tables[2].Rows {
+		assert.Equal(t, "40", row[4], "connections held: %v", row)
+		assert.Equal(t, "0", row[5], "failed echoes: %v", row)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "echo.md"))
+	require.NoError(t, err)
+	for _, c := range r.Charts {
+		assert.Contains(t, string(md), "]("+c.File+")", "the Markdown shows each chart by relative path")
+		assert.FileExists(t, filepath.Join(out, c.File))
+	}
+	assert.Contains(t, string(md), "Target: epoll user CPU per echo")
+}
+
+func TestDecodeAndAESGCMShort(t *testing.T) {
+	var stdout bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-out", "", "-short", "decode", "-benchtime", "20ms"}, &stdout))
+	assert.Contains(t, stdout.String(), "gopacket DecodingLayerParser")
+	require.NoError(t, run(context.Background(), []string{"-out", "", "-short", "aes-gcm", "-n", "200"}, &stdout))
+	assert.Contains(t, stdout.String(), "crypto/cipher (Go)")
+}
+
+func TestSendfileShort(t *testing.T) {
+	var stdout bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"-out", "", "-short", "sendfile", "-size", "4194304", "-dir", t.TempDir()}, &stdout))
+	for _, m := range []string{"read/write 32 KiB", "io.Copy", "copy_file_range", "cp (coreutils)"} {
+		assert.Contains(t, stdout.String(), m)
+	}
+	assert.NotContains(t, stdout.String(), "n/a")
+}
+
+func TestLoadRun(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	ctx := context.Background()
+	closed, err := Load{Addr: ln.Addr().String(), Conns: 3, Size: 100, Duration: 200 * time.Millisecond}.Run(ctx)
+	require.NoError(t, err)
+	assert.Positive(t, closed.Echoes)
+	assert.Zero(t, closed.Errors)
+	assert.LessOrEqual(t, closed.P50, closed.P99)
+
+	paced, err := Load{Addr: ln.Addr().String(), Conns: 4, Size: 10, Rate: 200, Duration: 300 * time.Millisecond}.Run(ctx)
+	require.NoError(t, err)
+	// A paced run never sends ahead of its schedule: at most one echo per
+	// connection per interval, starting at time zero.
+	assert.LessOrEqual(t, paced.Echoes, int64(200*0.3)+4)
+	assert.Positive(t, paced.Echoes)
+
+	_, err = Load{Addr: ln.Addr().String(), Conns: 0, Size: 10, Duration: time.Second}.Run(ctx)
+	assert.ErrorContains(t, err, "0 connections")
+}
+
+func TestHistogram(t *testing.T) {
+	prev := time.Duration(-1)
+	for i := range len(histogram{}.counts) {
+		lb := lowerBound(i)
+		require.Greater(t, lb, prev, "bucket %d", i)
+		require.Equal(t, i, bucketOf(lb), "bucket %d's lower bound %v", i, lb)
+		prev = lb
+	}
+	for _, d := range []time.Duration{0, 1, 63, 64, 100, 12345, time.Millisecond, 3 * time.Second} {
+		lb := lowerBound(bucketOf(d))
+		assert.LessOrEqual(t, lb, d)
+		assert.GreaterOrEqual(t, float64(lb), float64(d)*(1-1.0/32), "%v lands in a bucket starting at %v", d, lb)
+	}
+	var h histogram
+	assert.Zero(t, h.quantile(0.5))
+	for i := 1; i <= 1000; i++ {
+		h.add(time.Duration(i) * time.Microsecond)
+	}
+	assert.InEpsilon(t, 500*time.Microsecond, h.quantile(0.5), 0.04)
+	assert.InEpsilon(t, 990*time.Microsecond, h.quantile(0.99), 0.04)
+}
+
+func TestReadUsage(t *testing.T) {
+	u, err := readUsage(os.Getpid())
+	require.NoError(t, err)
+	assert.Positive(t, u.RSS)
+	assert.Positive(t, u.FDs)
+	assert.Positive(t, u.Threads)
+	_, err = readUsage(-1)
+	assert.Error(t, err)
+
+	status := []byte("Name:\tx\nVmRSS:\t  1234 kB\nThreads:\t7\n")
+	assert.EqualValues(t, 1234, statusField(status, "VmRSS:"))
+	assert.EqualValues(t, 7, statusField(status, "Threads:"))
+	assert.Zero(t, statusField(status, "Missing:"))
+}
+
+func TestMedian(t *testing.T) {
+	assert.True(t, math.IsNaN(median(nil)))
+	assert.Equal(t, 2.0, median([]float64{3, 1, 2}))
+	assert.Equal(t, 2.5, median([]float64{4, 1, 3, 2}))
+}
+
+func TestChartSVG(t *testing.T) {
+	c := Chart{File: "x.svg", Title: `Echoes <per> "second" & more`, Unit: "/s", Bars: []Bar{
+		{Label: "epoll", Value: 50000}, {Label: "gnet", Value: 25000}, {Label: "select", Missing: true}, {Label: "zero", Value: 0},
+	}}
+	var buf bytes.Buffer
+	require.NoError(t, c.WriteSVG(&buf))
+	// Well-formed XML, with the title escaped and one rectangle per
+	// present bar plus the background.
+	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
+	rects, texts := 0, []string{}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		switch tok := tok.(type) {
+		case xml.StartElement:
+			if tok.Name.Local == "rect" {
+				rects++
+			}
+		case xml.CharData:
+			if s := strings.TrimSpace(string(tok)); s != "" {
+				texts = append(texts, s)
+			}
+		}
+	}
+	assert.Equal(t, 1+3, rects)
+	assert.Contains(t, texts, `Echoes <per> "second" & more`)
+	assert.Contains(t, texts, "50000 /s")
+	assert.Contains(t, texts, "n/a")
+
+	// The longest bar spans the plot; half the value, half the width.
+	assert.Contains(t, buf.String(), `width="416.0"`)
+	assert.Contains(t, buf.String(), `width="208.0"`)
+}
+
+func TestFormatValue(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 123456.7: "123457", 42.25: "42.2", 3.14159: "3.14", 0.012345: "0.0123"} {
+		assert.Equal(t, want, formatValue(v), "%v", v)
+	}
+}
+
+func TestDescribeMachine(t *testing.T) {
+	m := describeMachine()
+	assert.Positive(t, m.CPUs)
+	assert.NotEmpty(t, m.Kernel)
+	assert.Contains(t, m.String(), m.Go)
+}
