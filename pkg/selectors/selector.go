@@ -16,6 +16,8 @@ const (
 	EventWrite                    // writable: the send buffer has room
 )
 
+// String names the events as the Python constants do, without the
+// prefix: "read", "write", "read|write", or "none".
 func (e Events) String() string {
 	switch e {
 	case EventRead:
