@@ -1,3 +1,7 @@
+// gomacro's genimport predates materialised type aliases in go/types: with
+// them it panics on "any".
+//go:debug gotypesalias=0
+
 // Command kernel builds and installs the sockbook Jupyter kernel: gophernotes
 // with the sockbook packages, and current standard-library tables, linked in.
 //
@@ -7,11 +11,6 @@
 //
 // "go run build.go kernel" runs build and then install. See README.md in
 // this folder for using the kernel from Jupyter and for its limits.
-
-// gomacro's genimport predates materialised type aliases in go/types: with
-// them it panics on "any".
-//go:debug gotypesalias=0
-
 package main
 
 import (

@@ -45,6 +45,7 @@ const (
 	Skipped               // not run: tagged, or a requirement is missing
 )
 
+// String returns "passed", "FAILED" or "skipped".
 func (s Status) String() string {
 	return [...]string{"passed", "FAILED", "skipped"}[s]
 }
