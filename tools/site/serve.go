@@ -42,8 +42,12 @@ func serve(ctx context.Context, cfg sitegen.Config, addr string, out io.Writer) 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 
+	bench := cfg.Benchmarks
+	if bench == "" {
+		bench = filepath.Join(cfg.Root, "tools", "bench", "results")
+	}
 	watchDirs := []string{filepath.Join(cfg.Root, "notebooks"), filepath.Join(cfg.Root, "tutorials"),
-		filepath.Join(cfg.Root, "site"), filepath.Join(cfg.Root, "recipes", "recipes.tsv")}
+		filepath.Join(cfg.Root, "site"), filepath.Join(cfg.Root, "recipes", "recipes.tsv"), bench}
 	last := snapshot(watchDirs)
 	tick := time.NewTicker(400 * time.Millisecond)
 	defer tick.Stop()

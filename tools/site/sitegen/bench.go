@@ -2,61 +2,162 @@ package sitegen
 
 import (
 	"fmt"
+	"html/template"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/yuin/goldmark/ast"
 )
 
-// A benchFile is one file of `go test -bench` output in the benchmarks
-// folder, shown as a table on the benchmarks page.
-type benchFile struct {
-	Name    string   // file name without .txt
-	Context []string // "goos: linux", "cpu: ...", "pkg: ..."
-	Rows    []benchRow
+// benchRepoDir is where `go run ./tools/bench` writes its results in the
+// repository, and so where the links inside them were written from.
+const benchRepoDir = "tools/bench/results"
+
+// benchSiteDir is the folder of the built site the charts are copied to.
+const benchSiteDir = "benchmarks"
+
+// chartExts are the image files of the results folder the site copies.
+var chartExts = []string{".svg", ".png"}
+
+// A benchSection is one results file, NAME.md, rendered as a section of the
+// benchmarks page.
+type benchSection struct {
+	Name string // file name without .md; the id of the section's heading
+	Body template.HTML
 }
 
-type benchRow struct {
-	Name, Runs string
-	Results    []string // "1234 ns/op", "56 B/op", ...
+// benchPage is what the benchmarks template shows.
+type benchPage struct {
+	Sections []benchSection
+	Dir      string // repository path of the results folder
+	Source   string // the results folder on the web
+	Method   string // tools/bench/README.md on the web, which says how it measures
 }
 
-// readBenchmarks parses every *.txt file in dir. A missing folder, or one
-// without results, gives no page.
-func readBenchmarks(dir string) ([]benchFile, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if err != nil {
-		return nil, err
+// A chart is an image of the results folder, copied into the site.
+type chart struct {
+	disk, site string
+}
+
+// benchmarks finds the results markdown files and charts in the Benchmarks
+// folder and routes each chart's repository path to its copy on the site.
+// A missing folder, or one without *.md files, gives no page.
+func (s *site) benchmarks() (mds []string, charts []chart, err error) {
+	dir := s.cfg.Benchmarks
+	if mds, err = filepath.Glob(filepath.Join(dir, "*.md")); err != nil || len(mds) == 0 {
+		return nil, nil, err
 	}
-	slices.Sort(names)
-	var files []benchFile
-	for _, name := range names {
-		data, err := os.ReadFile(name)
+	slices.Sort(mds)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	repoDir := s.benchRepoPath()
+	for _, e := range entries {
+		if e.IsDir() || !slices.Contains(chartExts, strings.ToLower(path.Ext(e.Name()))) {
+			continue
+		}
+		c := chart{disk: filepath.Join(dir, e.Name()), site: benchSiteDir + "/" + e.Name()}
+		charts = append(charts, c)
+		s.routes[repoDir+"/"+e.Name()] = c.site
+	}
+	return mds, charts, nil
+}
+
+// benchRepoPath is the repository path of the Benchmarks folder. Links in
+// the results are relative to it; a folder outside Root is read as if it
+// were the default one.
+func (s *site) benchRepoPath() string {
+	root, err1 := filepath.Abs(s.cfg.Root)
+	dir, err2 := filepath.Abs(s.cfg.Benchmarks)
+	if err1 != nil || err2 != nil {
+		return benchRepoDir
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return benchRepoDir
+	}
+	return filepath.ToSlash(rel)
+}
+
+// prefixedIDs hands out heading ids for one results file on a page shared
+// with others: each id starts with the file's name, and none repeats on
+// the page.
+type prefixedIDs struct {
+	prefix string
+	page   idSet
+}
+
+func (p prefixedIDs) Generate(value []byte, kind ast.NodeKind) []byte {
+	s := slugify(string(value))
+	if s == "" {
+		s = "section"
+	}
+	return p.page.Generate([]byte(p.prefix+"-"+s), kind)
+}
+
+func (p prefixedIDs) Put(value []byte) { p.page.Put(value) }
+
+// renderBenchmarks renders each results file as a section of one page,
+// its headings one level down so the page keeps a single h1.
+func (s *site) renderBenchmarks(mds []string) (*page, error) {
+	repoDir := s.benchRepoPath()
+	p := &page{Path: "benchmarks.html", Title: "Benchmarks", Kind: "benchmarks"}
+	repo := strings.TrimSuffix(s.cfg.RepoURL, "/")
+	data := benchPage{Dir: repoDir, Source: repo + "/tree/main/" + repoDir, Method: repo + "/blob/main/tools/bench/README.md"}
+	ids := idSet{}
+	for _, md := range mds {
+		src, err := os.ReadFile(md)
 		if err != nil {
 			return nil, err
 		}
-		f := benchFile{Name: strings.TrimSuffix(filepath.Base(name), ".txt")}
-		for i, line := range strings.Split(string(data), "\n") {
-			fields := strings.Fields(line)
-			switch {
-			case len(fields) == 0:
-			case strings.HasPrefix(line, "goos:"), strings.HasPrefix(line, "goarch:"),
-				strings.HasPrefix(line, "pkg:"), strings.HasPrefix(line, "cpu:"):
-				f.Context = append(f.Context, strings.TrimSpace(line))
-			case strings.HasPrefix(fields[0], "Benchmark"):
-				if len(fields) < 4 || len(fields)%2 != 0 {
-					return nil, fmt.Errorf("%s:%d: %q is not a benchmark result line", name, i+1, line)
-				}
-				r := benchRow{Name: strings.TrimPrefix(fields[0], "Benchmark"), Runs: fields[1]}
-				for j := 2; j+1 < len(fields); j += 2 {
-					r.Results = append(r.Results, fields[j]+" "+fields[j+1])
-				}
-				f.Rows = append(f.Rows, r)
-			}
+		name := strings.TrimSuffix(filepath.Base(md), ".md")
+		anchor := slugify(name)
+		if anchor == "" || ids[anchor] {
+			return nil, fmt.Errorf("%s: file name %q gives no heading id of its own", md, name)
 		}
-		if len(f.Rows) > 0 {
-			files = append(files, f)
+		ids.Put([]byte(anchor))
+		d := &doc{src: repoDir + "/" + filepath.Base(md), page: p.Path, firstID: anchor, demote: 1, charts: true}
+		body, err := s.render(d, string(src), prefixedIDs{prefix: anchor, page: ids})
+		if err != nil {
+			return nil, err
+		}
+		if len(d.headings) == 0 || d.headings[0].ID != anchor || d.headings[0].Level != 1+d.demote {
+			return nil, fmt.Errorf("%s: results file does not start with a \"# Title\" line", d.src)
+		}
+		p.Headings = append(p.Headings, d.headings...)
+		data.Sections = append(data.Sections, benchSection{Name: anchor, Body: body})
+	}
+	p.data = data
+	return p, nil
+}
+
+// writeCharts copies the charts beside the benchmarks page.
+func writeCharts(out string, charts []chart) error {
+	for _, c := range charts {
+		data, err := os.ReadFile(c.disk)
+		if err != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(out, filepath.FromSlash(c.site)), data); err != nil {
+			return err
 		}
 	}
-	return files, nil
+	return nil
+}
+
+// checkChart makes sure an image of a results file, written as src and
+// rewritten to dest, is one of the charts copied into the site: anything
+// else would show as a broken image.
+func (s *site) checkChart(page, src, dest string) error {
+	target := path.Join(path.Dir(page), dest)
+	for _, sitePath := range s.routes {
+		if sitePath == target && strings.HasPrefix(sitePath, benchSiteDir+"/") {
+			return nil
+		}
+	}
+	return fmt.Errorf("image %q: no chart of that name beside the results (only %s files are copied)", src, strings.Join(chartExts, ", "))
 }

@@ -344,6 +344,20 @@ func TestBrowser(t *testing.T) {
 		assert.Empty(t, tb.takeErrors())
 	})
 
+	t.Run("benchmark charts load on a white panel in both themes", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		for _, scheme := range []string{"light", "dark"} {
+			setColorScheme(t, tb, scheme)
+			tb.do(t, chromedp.Navigate(base+"benchmarks.html"), chromedp.WaitVisible("img.chart"))
+			waitFor(t, tb, `[...document.images].every(i => i.complete)`)
+			assert.Equal(t, 2, js[int](t, tb, `document.querySelectorAll("img.chart").length`))
+			assert.Zero(t, js[int](t, tb, `[...document.querySelectorAll("img.chart")].filter(i => i.naturalWidth === 0).length`), "%s: a chart did not load", scheme)
+			assert.Equal(t, lightBG, js[string](t, tb, `getComputedStyle(document.querySelector("img.chart")).backgroundColor`), scheme)
+		}
+		assert.Equal(t, darkBG, js[string](t, tb, `getComputedStyle(document.body).backgroundColor`), "the page itself is dark")
+		assert.Empty(t, tb.takeErrors())
+	})
+
 	t.Run("quiz and lesson done", func(t *testing.T) {
 		tb := newTab(t, bctx)
 		tb.do(t, chromedp.Navigate(base+"course/06-event-loops.html"), chromedp.WaitVisible(".lesson-done"))
@@ -396,6 +410,8 @@ func TestBrowser(t *testing.T) {
 			{"chapter-mobile-dark", "chapters/02-tcp.html", "dark", 360, 740, false},
 			{"chapter-full-light", "chapters/02-tcp.html", "light", 1280, 900, true},
 			{"cheatsheet-dark", "cheatsheet.html", "dark", 1280, 900, false},
+			{"benchmarks-light", "benchmarks.html", "light", 1280, 900, true},
+			{"benchmarks-dark", "benchmarks.html", "dark", 1280, 900, true},
 		} {
 			setColorScheme(t, tb, shot.scheme)
 			tb.do(t, chromedp.EmulateViewport(shot.width, shot.height), chromedp.Navigate(base+shot.page), chromedp.WaitVisible(".theme-button"))

@@ -73,7 +73,9 @@ type doc struct {
 	src      string // repository-relative path of the document, e.g. "tutorials/lessons/01-addresses.md"
 	page     string // site path of the page it renders into
 	site     *site
-	recipe   string // recipe slug to put on the first heading, if any
+	firstID  string // id for the first heading (a recipe's slug), if any
+	demote   int    // levels to move every heading down, so a document can be a section
+	charts   bool   // images are charts copied into the site: each must resolve to one, and gets class "chart"
 	headings []heading
 	tables   []ast.Node // Python → Go tables, when collected
 	source   []byte
@@ -98,7 +100,7 @@ func newMarkdown(s *site) goldmark.Markdown {
 }
 
 // render converts one markdown document. ids is shared across the page.
-func (s *site) render(d *doc, src string, ids idSet) (template.HTML, error) {
+func (s *site) render(d *doc, src string, ids parser.IDs) (template.HTML, error) {
 	d.site = s
 	d.source = []byte(src)
 	ctx := parser.NewContext(parser.WithIDs(ids))
@@ -140,15 +142,17 @@ func (docTransformer) Transform(root *ast.Document, reader text.Reader, pc parse
 	}
 	source := reader.Source()
 	first := true
+	var charts []*ast.Image
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			if first && d.recipe != "" {
-				n.SetAttributeString("id", []byte(d.recipe))
+			if first && d.firstID != "" {
+				n.SetAttributeString("id", []byte(d.firstID))
 			}
+			n.Level = min(n.Level+d.demote, 6)
 			first = false
 			id, _ := n.AttributeString("id")
 			idb, _ := id.([]byte)
@@ -164,6 +168,11 @@ func (docTransformer) Transform(root *ast.Document, reader text.Reader, pc parse
 			n.Destination = []byte(dest)
 		case *ast.Image:
 			dest, err := d.site.rewrite(d.src, d.page, string(n.Destination))
+			if err == nil && d.charts {
+				err = d.site.checkChart(d.page, string(n.Destination), dest)
+				n.SetAttributeString("class", []byte("chart"))
+				charts = append(charts, n)
+			}
 			if err != nil {
 				pc.Set(errKey, err)
 				return ast.WalkStop, nil
@@ -175,6 +184,18 @@ func (docTransformer) Transform(root *ast.Document, reader text.Reader, pc parse
 		}
 		return ast.WalkContinue, nil
 	})
+	// A chart shrunk to a phone's width is hard to read: it links to itself
+	// at full size. The tree is changed after the walk, not during it.
+	for _, img := range charts {
+		parent := img.Parent()
+		if parent == nil || parent.Kind() == ast.KindLink {
+			continue
+		}
+		link := ast.NewLink()
+		link.Destination = img.Destination
+		parent.ReplaceChild(parent, img, link)
+		link.AppendChild(link, img)
+	}
 }
 
 // isReferenceTable reports whether table's header row starts "| Python | Go |".

@@ -1,6 +1,7 @@
 // Package sitegen renders sockbook's tutorial website: one page per chapter
 // notebook (notebooks/NN-name.ipynb), the course (tutorials/), a one-page
-// cheat sheet of all recipes of recipes.tsv, a Python → Go reference, a
+// cheat sheet of all recipes of recipes.tsv, a Python → Go reference, the
+// committed benchmark results of tools/bench/results with their charts, a
 // 404 page, sitemap.xml and a client-side search index.
 //
 // Pages link to each other with relative URLs only and load nothing from
@@ -47,8 +48,11 @@ type Config struct {
 	Tutorials string // folder holding README.md, lessons/ and exercises/
 	Assets    string // folder holding templates/ and assets/
 
-	// Benchmarks holds `go test -bench` output files (*.txt); when any
-	// exists the site gets a benchmarks page. Default: Root/benchmarks.
+	// Benchmarks is the folder `go run ./tools/bench` writes its results
+	// to: NAME.md files with their charts (*.svg) beside them. When it
+	// holds any .md file the site gets a benchmarks page, one section per
+	// file, and the charts are copied to benchmarks/. Default:
+	// Root/tools/bench/results.
 	Benchmarks string
 
 	// Out is the output folder. Build replaces its contents; it refuses a
@@ -92,6 +96,8 @@ type site struct {
 	plain     map[string]bool // token classes highlight leaves unmarked
 	course    *page           // the syllabus
 	bench     *page           // nil without benchmark results
+	benchMDs  []string        // results files of cfg.Benchmarks
+	charts    []chart         // images beside them
 }
 
 // Build renders the site described by cfg into cfg.Out.
@@ -110,7 +116,7 @@ func Build(cfg Config) (*Result, error) {
 		cfg.Assets = filepath.Join(cfg.Root, "site")
 	}
 	if cfg.Benchmarks == "" {
-		cfg.Benchmarks = filepath.Join(cfg.Root, "benchmarks")
+		cfg.Benchmarks = filepath.Join(cfg.Root, filepath.FromSlash(benchRepoDir))
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://localhost:8000/"
@@ -141,6 +147,10 @@ func Build(cfg Config) (*Result, error) {
 	if err := s.discover(); err != nil {
 		return nil, fmt.Errorf("sitegen: %w", err)
 	}
+	// Charts are routed before any page renders, like the other files.
+	if s.benchMDs, s.charts, err = s.benchmarks(); err != nil {
+		return nil, fmt.Errorf("sitegen: benchmarks: %w", err)
+	}
 	// Chapters are independent, and highlighting them is most of a build.
 	errs := make([]error, len(s.chapters))
 	var wg sync.WaitGroup
@@ -154,14 +164,9 @@ func Build(cfg Config) (*Result, error) {
 	if err := s.renderCourse(); err != nil {
 		return nil, fmt.Errorf("sitegen: %w", err)
 	}
-	bench, err := readBenchmarks(cfg.Benchmarks)
-	if err != nil {
-		return nil, fmt.Errorf("sitegen: %w", err)
-	}
-	if len(bench) > 0 {
-		s.bench = &page{Path: "benchmarks.html", Title: "Benchmarks", Kind: "benchmarks", data: bench}
-		for _, f := range bench {
-			s.bench.Headings = append(s.bench.Headings, heading{Level: 2, ID: "bench-" + slugify(f.Name), Text: f.Name})
+	if len(s.benchMDs) > 0 {
+		if s.bench, err = s.renderBenchmarks(s.benchMDs); err != nil {
+			return nil, fmt.Errorf("sitegen: %w", err)
 		}
 	}
 	s.pages = s.readingOrder()
@@ -239,7 +244,7 @@ func (s *site) renderChapter(ch *chapter) error {
 		}
 		switch c.Type {
 		case "markdown":
-			d := &doc{src: ch.File, page: ch.Path, recipe: c.Recipe()}
+			d := &doc{src: ch.File, page: ch.Path, firstID: c.Recipe()}
 			if i == 0 || ch.Title == chapterTitle(ch.Name) {
 				if m := h1.FindStringSubmatch(c.Source); m != nil {
 					ch.Title = s.plainInline(m[1])
@@ -648,6 +653,11 @@ func (s *site) write() error {
 			return err
 		}
 		if err := writeFile(filepath.Join(out, "assets", name), data); err != nil {
+			return err
+		}
+	}
+	if s.bench != nil {
+		if err := writeCharts(out, s.charts); err != nil {
 			return err
 		}
 	}

@@ -15,14 +15,16 @@ import (
 const repo = "../../.."
 
 // sampleConfig builds from the sample content in testdata with the real
-// templates and recipe table.
+// templates and recipe table. testdata/bench holds sample benchmark
+// results in the format of tools/bench/results, with made-up figures.
 func sampleConfig(t testing.TB) Config {
 	return Config{
-		Root:      repo,
-		Notebooks: filepath.Join("testdata", "content", "notebooks"),
-		Tutorials: filepath.Join("testdata", "content", "tutorials"),
-		Assets:    filepath.Join(repo, "site"),
-		Out:       t.TempDir(),
+		Root:       repo,
+		Notebooks:  filepath.Join("testdata", "content", "notebooks"),
+		Tutorials:  filepath.Join("testdata", "content", "tutorials"),
+		Assets:     filepath.Join(repo, "site"),
+		Benchmarks: filepath.Join("testdata", "bench"),
+		Out:        t.TempDir(),
 	}
 }
 
@@ -160,7 +162,7 @@ func TestCoverage(t *testing.T) {
 
 func TestEmptyContent(t *testing.T) {
 	cfg := sampleConfig(t)
-	cfg.Notebooks, cfg.Tutorials = t.TempDir(), t.TempDir()
+	cfg.Notebooks, cfg.Tutorials, cfg.Benchmarks = t.TempDir(), t.TempDir(), t.TempDir()
 	res, err := Build(cfg)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"index.html", "course/index.html", "cheatsheet.html", "reference.html"}, res.Pages)
@@ -264,23 +266,63 @@ func TestHighlightOmitsPlainTokens(t *testing.T) {
 
 func TestBenchmarksPage(t *testing.T) {
 	cfg := sampleConfig(t)
-	_, err := Build(cfg)
-	require.NoError(t, err)
-	assert.NoFileExists(t, filepath.Join(cfg.Out, "benchmarks.html"), "no results, no page")
-	assert.NotContains(t, read(t, cfg.Out, "index.html"), "benchmarks.html")
-
-	cfg.Benchmarks = t.TempDir()
-	results := "goos: linux\ngoarch: amd64\npkg: example/sample\nBenchmarkSample-2   \t  1000\t   1234 ns/op\t  56 B/op\t 2 allocs/op\nPASS\nok  \texample/sample\t1.2s\n"
-	require.NoError(t, os.WriteFile(filepath.Join(cfg.Benchmarks, "sample run.txt"), []byte(results), 0o644))
 	res, err := Build(cfg)
 	require.NoError(t, err)
 	assert.Equal(t, "benchmarks.html", res.Pages[len(res.Pages)-1])
+	assert.Contains(t, read(t, cfg.Out, "index.html"), `<a href="benchmarks.html">Benchmarks</a>`, "the top bar links the page")
 	page := read(t, cfg.Out, "benchmarks.html")
-	assert.Contains(t, page, `<h2 id="bench-sample-run">sample run</h2>`)
-	assert.Contains(t, page, "<td><code>Sample-2</code></td><td>1000</td><td>1234 ns/op · 56 B/op · 2 allocs/op</td>")
-	assert.Contains(t, read(t, cfg.Out, "index.html"), `href="benchmarks.html"`)
+	assert.Equal(t, 1, strings.Count(page, "<h1"), "each file's title is a section heading, not a second h1")
+	assert.Contains(t, page, `<h2 id="aes-gcm">AES-GCM: AF_ALG against crypto/cipher (sample results)</h2>`, "files render in name order, titled by their # line")
+	assert.Less(t, strings.Index(page, `id="aes-gcm"`), strings.Index(page, `id="echo"`))
+	assert.Contains(t, page, `<h3 id="echo-closed-loop-50-connections-64-byte-messages-5s-per-run-median-of-3-rounds">`, "ids are namespaced by file")
+	assert.Contains(t, page, `<h3 id="aes-gcm-summary">Summary</h3>`)
+	assert.Contains(t, page, `<h3 id="echo-summary">Summary</h3>`, "the same heading in two files gets two ids")
+	assert.Contains(t, page, `<li class="toc-3"><a href="#echo-summary">Summary</a></li>`)
+	assert.Contains(t, page, `<a href="benchmarks/echo-closed-rate.svg"><img src="benchmarks/echo-closed-rate.svg" alt="Echoes per second, closed loop (higher is better)" class="chart"></a>`, "charts are copied, and link to their full size")
+	assert.Contains(t, page, `<th style="text-align:right">echoes/s</th>`, "GFM tables keep their alignment")
+	assert.Contains(t, page, "<td style=\"text-align:right\">a &amp; b &lt; c</td>", "cell text is escaped")
+	assert.NotContains(t, page, "<script>alert", "raw HTML in results is dropped")
+	assert.Contains(t, page, `href="https://github.com/sockbook/sockbook/blob/main/tools/site/sitegen/testdata/README.md"`, "links are relative to the results folder")
+	assert.Contains(t, page, `href="https://github.com/sockbook/sockbook/tree/main/tools/site/sitegen/testdata/bench"`)
+	for _, svg := range []string{"echo-closed-rate.svg", "aes-gcm.svg"} {
+		want, err := os.ReadFile(filepath.Join(cfg.Benchmarks, svg))
+		require.NoError(t, err)
+		assert.Equal(t, string(want), read(t, cfg.Out, "benchmarks/"+svg), "charts are copied unchanged")
+	}
+	search := read(t, cfg.Out, "search-index.js")
+	assert.Contains(t, search, `["Seal and open round trips","benchmarks.html#aes-gcm-seal-and-open-round-trips","Benchmarks",""]`)
+	broken, err := CheckLinks(cfg.Out)
+	require.NoError(t, err)
+	assert.Empty(t, broken)
 
-	require.NoError(t, os.WriteFile(filepath.Join(cfg.Benchmarks, "broken.txt"), []byte("BenchmarkX-2 10 5\n"), 0o644))
+	cfg.Benchmarks = t.TempDir()
+	res, err = Build(cfg)
+	require.NoError(t, err)
+	assert.NotContains(t, res.Pages, "benchmarks.html", "no results, no page")
+	assert.NoFileExists(t, filepath.Join(cfg.Out, "benchmarks.html"))
+	assert.NoDirExists(t, filepath.Join(cfg.Out, "benchmarks"))
+	assert.NotContains(t, read(t, cfg.Out, "index.html"), "benchmarks.html")
+	cfg.Benchmarks = filepath.Join(t.TempDir(), "missing")
 	_, err = Build(cfg)
-	assert.ErrorContains(t, err, `broken.txt:1: "BenchmarkX-2 10 5" is not a benchmark result line`)
+	require.NoError(t, err, "a missing folder is no results")
+}
+
+func TestBenchmarksBadInput(t *testing.T) {
+	for name, tc := range map[string]struct{ file, text, want string }{
+		"missing chart":  {"echo.md", "# Echo\n\n![rate](echo-rate.svg)\n", `tools/bench/results/echo.md: image "echo-rate.svg": no chart of that name beside the results`},
+		"remote chart":   {"echo.md", "# Echo\n\n![rate](https://example.org/rate.svg)\n", `image "https://example.org/rate.svg": no chart of that name`},
+		"no title":       {"echo.md", "Measured on a sample.\n\n## Table\n", `tools/bench/results/echo.md: results file does not start with a "# Title" line`},
+		"title too deep": {"echo.md", "## Echo\n", `does not start with a "# Title" line`},
+		"unnamed file":   {"---.md", "# Dashes\n", `file name "---" gives no heading id of its own`},
+		"escaping link":  {"echo.md", "# Echo\n\n[x](../../../../etc/passwd)\n", `link "../../../../etc/passwd" leaves the repository`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := sampleConfig(t)
+			cfg.Benchmarks = t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(cfg.Benchmarks, tc.file), []byte(tc.text), 0o644))
+			_, err := Build(cfg)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 }
