@@ -3,6 +3,7 @@ package eventloop
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,32 +18,53 @@ const DefaultMaxPending = 64 << 10
 // Its methods never block. The loop asks WantRead and WantWrite which
 // readiness to wait for, calls Read and Flush when the socket is ready, and
 // closes the Conn once Done reports true or either call fails.
+//
+// A server holds one Conn per client for as long as the client stays, and
+// with thousands of idle clients the Conns are most of its memory. So a
+// Conn is one allocation: it keeps an accepted client's address as a
+// value, formatted only when a log line or an error needs it, and no
+// buffer while nothing is pending.
 type Conn struct {
-	fd      int
-	peer    string
-	out     []byte // read but not yet echoed; never longer than max
-	max     int
-	eof     bool // the client shut down its sending side
-	stopped bool // the server is shutting down and reads no more
+	out  []byte         // read but not yet echoed; never longer than max
+	peer string         // the client's name as given to NewConn; empty when addr names it
+	addr netip.AddrPort // the client's address, for clients the loop accepted
+	max  int
+	fd   int32 // descriptors are C ints
 
-	armed int // the interest the kernel holds for fd, for loops that keep it there (epoll, kqueue)
+	armed   int16 // the interest the kernel holds for fd, for loops that keep it there (epoll, kqueue)
+	eof     bool  // the client shut down its sending side
+	stopped bool  // the server is shutting down and reads no more
 }
 
 // NewConn returns the echo state for the connected, non-blocking socket
 // fd. peer names the client in errors. At most maxPending bytes are held
 // unsent (DefaultMaxPending when maxPending <= 0).
 func NewConn(fd int, peer string, maxPending int) *Conn {
+	c := newConn(fd, netip.AddrPort{}, maxPending)
+	c.peer = peer
+	return c
+}
+
+// newConn is NewConn for a client the loop accepted, named by its
+// address, which is formatted only when a log line or an error needs it.
+func newConn(fd int, addr netip.AddrPort, maxPending int) *Conn {
 	if maxPending <= 0 {
 		maxPending = DefaultMaxPending
 	}
-	return &Conn{fd: fd, peer: peer, max: maxPending}
+	return &Conn{fd: int32(fd), addr: addr, max: maxPending}
 }
 
 // FD returns the connection's socket.
-func (c *Conn) FD() int { return c.fd }
+func (c *Conn) FD() int { return int(c.fd) }
 
-// Peer returns the client's address as given to NewConn.
-func (c *Conn) Peer() string { return c.peer }
+// Peer returns the client's name as given to NewConn, or for a client the
+// server accepted, its address ("127.0.0.1:40123").
+func (c *Conn) Peer() string {
+	if c.peer == "" && c.addr.IsValid() {
+		return c.addr.String()
+	}
+	return c.peer
+}
 
 // Pending returns how many bytes were read and not yet written back.
 func (c *Conn) Pending() int { return len(c.out) }
@@ -83,8 +105,10 @@ func (c *Conn) Read(buf []byte) (int, error) {
 		return 0, nil
 	}
 	for {
-		n, err := unix.Read(c.fd, buf)
+		n, err := unix.Read(int(c.fd), buf)
 		switch {
+		case err == nil && n > 0:
+			// Data, the usual case: no error to sort.
 		case errors.Is(err, unix.EINTR):
 			continue
 		case errors.Is(err, unix.EAGAIN):
@@ -92,7 +116,7 @@ func (c *Conn) Read(buf []byte) (int, error) {
 			// report the loop already acted on.
 			return 0, nil
 		case err != nil:
-			return 0, fmt.Errorf("read from %s: %w", c.peer, err)
+			return 0, fmt.Errorf("read from %s: %w", c.Peer(), err)
 		case n == 0:
 			c.eof = true
 			return 0, nil
@@ -119,14 +143,16 @@ func (c *Conn) echo(buf []byte) (int, error) {
 		return 0, nil
 	}
 	for {
-		n, err := unix.Read(c.fd, buf)
+		n, err := unix.Read(int(c.fd), buf)
 		switch {
+		case err == nil && n > 0:
+			// Data, the usual case: no error to sort.
 		case errors.Is(err, unix.EINTR):
 			continue
 		case errors.Is(err, unix.EAGAIN):
 			return 0, nil
 		case err != nil:
-			return 0, fmt.Errorf("read from %s: %w", c.peer, err)
+			return 0, fmt.Errorf("read from %s: %w", c.Peer(), err)
 		case n == 0:
 			c.eof = true
 			return 0, nil
@@ -142,14 +168,16 @@ func (c *Conn) echo(buf []byte) (int, error) {
 func (c *Conn) write(p []byte) (int, error) {
 	sent := 0
 	for sent < len(p) {
-		n, err := unix.Write(c.fd, p[sent:])
+		n, err := unix.Write(int(c.fd), p[sent:])
 		switch {
+		case err == nil:
+			// Written, the usual case.
 		case errors.Is(err, unix.EINTR):
 			continue
 		case errors.Is(err, unix.EAGAIN):
 			return sent, nil
 		case err != nil:
-			return sent, fmt.Errorf("write to %s: %w", c.peer, err)
+			return sent, fmt.Errorf("write to %s: %w", c.Peer(), err)
 		}
 		sent += n
 	}
@@ -185,10 +213,10 @@ func (c *Conn) Close() error {
 	if c.fd < 0 {
 		return nil
 	}
-	err := unix.Close(c.fd)
+	err := unix.Close(int(c.fd))
 	c.fd = -1
 	if err != nil {
-		return fmt.Errorf("close %s: %w", c.peer, err)
+		return fmt.Errorf("close %s: %w", c.Peer(), err)
 	}
 	return nil
 }

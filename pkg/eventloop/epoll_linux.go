@@ -65,33 +65,40 @@ func (s *Server) serveEpoll(ctx context.Context) error {
 			return fmt.Errorf("epoll_wait: %w", err)
 		}
 		for _, ev := range events[:n] {
-			switch fd := int(ev.Fd); {
-			case fd == wake:
-				l.wakeup()
-				for _, c := range l.conns {
-					if err := rearm(c); err != nil {
-						l.close(c, err.Error())
+			// Clients first: they are nearly every event, and a
+			// descriptor in the table is a client, so the listener's
+			// lock is only taken for events that are not.
+			fd := int(ev.Fd)
+			c := l.conn(fd)
+			if c == nil {
+				switch {
+				case fd == wake:
+					l.wakeup()
+					for _, c := range l.conns {
+						if c == nil {
+							continue
+						}
+						if err := rearm(c); err != nil {
+							l.close(c, err.Error())
+						}
 					}
+				case fd == s.listener():
+					l.accept(rearm)
 				}
-			case fd == s.listener():
-				l.accept(rearm)
-			default:
-				c := l.conns[fd]
-				if c == nil {
-					continue // closed earlier in this batch
-				}
-				bad := ev.Events&(unix.EPOLLERR|unix.EPOLLHUP) != 0
-				open := l.service(c, bad || ev.Events&unix.EPOLLIN != 0, bad || ev.Events&unix.EPOLLOUT != 0)
-				if !open {
-					// A client closed in this batch may have its number
-					// reused by an accept later in the batch; then a
-					// stale event for the old client reaches the new one,
-					// which is harmless: its read or write finds EAGAIN.
-					continue
-				}
-				if err := rearm(c); err != nil {
-					l.close(c, err.Error())
-				}
+				// Anything else is a client closed earlier in this batch.
+				continue
+			}
+			bad := ev.Events&(unix.EPOLLERR|unix.EPOLLHUP) != 0
+			open := l.service(c, bad || ev.Events&unix.EPOLLIN != 0, bad || ev.Events&unix.EPOLLOUT != 0)
+			if !open {
+				// A client closed in this batch may have its number
+				// reused by an accept later in the batch; then a
+				// stale event for the old client reaches the new one,
+				// which is harmless: its read or write finds EAGAIN.
+				continue
+			}
+			if err := rearm(c); err != nil {
+				l.close(c, err.Error())
 			}
 		}
 		if l.finished() {
@@ -100,8 +107,8 @@ func (s *Server) serveEpoll(ctx context.Context) error {
 	}
 }
 
-func epollInterest(c *Conn) int {
-	var ev int
+func epollInterest(c *Conn) int16 {
+	var ev int16
 	if c.WantRead() {
 		ev |= unix.EPOLLIN
 	}

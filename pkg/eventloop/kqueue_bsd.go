@@ -46,14 +46,17 @@ func (s *Server) serveKqueue(ctx context.Context) error {
 	// rearm queues the changes that make the kernel's filters for c match
 	// what c waits for now.
 	rearm := func(c *Conn) error {
-		want := 0
+		var want int16
 		if c.WantRead() {
 			want |= kqRead
 		}
 		if c.WantWrite() {
 			want |= kqWrite
 		}
-		for _, f := range []struct{ bit, filter int }{{kqRead, unix.EVFILT_READ}, {kqWrite, unix.EVFILT_WRITE}} {
+		for _, f := range []struct {
+			bit    int16
+			filter int
+		}{{kqRead, unix.EVFILT_READ}, {kqWrite, unix.EVFILT_WRITE}} {
 			switch {
 			case want&f.bit != 0 && c.armed&f.bit == 0:
 				change(c.FD(), f.filter, unix.EV_ADD)
@@ -92,7 +95,7 @@ func (s *Server) serveKqueue(ctx context.Context) error {
 				// A change that failed comes back as an event whose Data
 				// is the errno. For a client, that ends it.
 				err := fmt.Errorf("kevent change for descriptor %d: %w", fd, syscall.Errno(ev.Data))
-				if c := l.conns[fd]; c != nil {
+				if c := l.conn(fd); c != nil {
 					l.close(c, err.Error())
 				} else {
 					l.s.logf("%v", err)
@@ -103,12 +106,14 @@ func (s *Server) serveKqueue(ctx context.Context) error {
 			case fd == wake:
 				l.wakeup()
 				for _, c := range l.conns {
-					_ = rearm(c)
+					if c != nil {
+						_ = rearm(c)
+					}
 				}
 			case fd == s.listener():
 				l.accept(rearm)
 			default:
-				c := l.conns[fd]
+				c := l.conn(fd)
 				if c == nil {
 					continue // closed earlier in this batch
 				}

@@ -12,17 +12,41 @@ import (
 // clients by descriptor, what to do when the listener or a client is
 // ready, and the shutdown. The mechanism files only say how to wait.
 type loop struct {
-	s        *Server
-	ctx      context.Context
-	conns    map[int]*Conn
+	s   *Server
+	ctx context.Context
+	// conns holds the clients by descriptor. The kernel hands out the
+	// lowest free numbers, so a slice indexed by descriptor stays about
+	// as long as the number of clients, and costs a pointer per client
+	// where a map would cost a bucket slot and its overhead.
+	conns    []*Conn
+	open     int          // clients in conns
 	buf      []byte       // scratch for reads; the loop is one goroutine, so one buffer serves all
+	acceptor acceptor     // where accept4 writes the clients' addresses
 	stopping bool         // ctx has ended: no accepting or reading
 	deadline time.Time    // when stopping, the end of the drain
 	onClose  func(fd int) // the mechanism's cleanup for a client that closes, if any
 }
 
 func (s *Server) newLoop(ctx context.Context) *loop {
-	return &loop{s: s, ctx: ctx, conns: map[int]*Conn{}, buf: make([]byte, 32<<10)}
+	return &loop{s: s, ctx: ctx, buf: make([]byte, 32<<10)}
+}
+
+// conn returns the client on descriptor fd, or nil.
+func (l *loop) conn(fd int) *Conn {
+	if fd < 0 || fd >= len(l.conns) {
+		return nil
+	}
+	return l.conns[fd]
+}
+
+// add records the client c under its descriptor.
+func (l *loop) add(c *Conn) {
+	fd := c.FD()
+	if fd >= len(l.conns) {
+		l.conns = append(l.conns, make([]*Conn, fd+1-len(l.conns))...)
+	}
+	l.conns[fd] = c
+	l.open++
 }
 
 // accept takes every pending connection. admit is the mechanism's chance
@@ -34,27 +58,30 @@ func (l *loop) accept(admit func(c *Conn) error) {
 		if ln < 0 {
 			return
 		}
-		fd, peer, err := Accept(ln)
-		if errors.Is(err, unix.EAGAIN) {
+		fd, peer, err := l.acceptor.accept(ln)
+		switch {
+		case errors.Is(err, unix.EINTR), errors.Is(err, unix.ECONNABORTED):
+			// A signal, or a client that reset before we got to it.
+			continue
+		case errors.Is(err, unix.EAGAIN):
 			return
-		}
-		if err != nil {
+		case err != nil:
 			// EMFILE and friends: the client stays queued and the
 			// listener stays readable; it is retried on the next wait.
-			l.s.logf("%v", err)
+			l.s.logf("accept on descriptor %d: %v", ln, err)
 			return
 		}
-		c := NewConn(fd, peer.String(), l.s.cfg.MaxPending)
+		c := newConn(fd, peer, l.s.cfg.MaxPending)
 		if err := admit(c); err != nil {
 			l.s.refused.Add(1)
-			l.s.logf("refused %s: %v", c.Peer(), err)
+			l.s.logClient("refused", c, err.Error())
 			c.Close()
 			continue
 		}
-		l.conns[fd] = c
+		l.add(c)
 		l.s.accepted.Add(1)
 		l.s.open.Add(1)
-		l.s.logf("accepted %s", c.Peer())
+		l.s.logClient("accepted", c, "")
 	}
 }
 
@@ -89,12 +116,13 @@ func (l *loop) service(c *Conn, readable, writable bool) bool {
 }
 
 func (l *loop) close(c *Conn, why string) {
-	delete(l.conns, c.FD())
+	l.conns[c.FD()] = nil
+	l.open--
 	if l.onClose != nil {
 		l.onClose(c.FD())
 	}
 	l.s.open.Add(-1)
-	l.s.logf("closed %s: %s", c.Peer(), why)
+	l.s.logClient("closed", c, why)
 	if err := c.Close(); err != nil {
 		l.s.logf("%v", err)
 	}
@@ -113,6 +141,9 @@ func (l *loop) wakeup() {
 		l.s.logf("close listener: %v", err)
 	}
 	for _, c := range l.conns {
+		if c == nil {
+			continue
+		}
 		c.StopReading()
 		if c.Done() {
 			l.close(c, "server stopping")
@@ -123,7 +154,7 @@ func (l *loop) wakeup() {
 // finished reports whether a stopping loop may return: every client is
 // drained, or the drain ran out of time.
 func (l *loop) finished() bool {
-	return l.stopping && (len(l.conns) == 0 || !time.Now().Before(l.deadline))
+	return l.stopping && (l.open == 0 || !time.Now().Before(l.deadline))
 }
 
 // timeout is how long the next wait may block: forever (negative) while
@@ -138,7 +169,9 @@ func (l *loop) timeout() time.Duration {
 // closeAll closes the clients left when the loop returns.
 func (l *loop) closeAll() {
 	for _, c := range l.conns {
-		l.close(c, "server stopped")
+		if c != nil {
+			l.close(c, "server stopped")
+		}
 	}
 }
 

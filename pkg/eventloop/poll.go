@@ -26,6 +26,9 @@ func (s *Server) servePoll(ctx context.Context) error {
 			fds = append(fds, unix.PollFd{Fd: int32(ln), Events: unix.POLLIN})
 		}
 		for fd, c := range l.conns {
+			if c == nil {
+				continue
+			}
 			var ev int16
 			if c.WantRead() {
 				ev |= unix.POLLIN
@@ -54,7 +57,7 @@ func (s *Server) servePoll(ctx context.Context) error {
 			case fd == s.listener():
 				l.accept(func(*Conn) error { return nil })
 			default:
-				c := l.conns[fd]
+				c := l.conn(fd)
 				if c == nil {
 					continue // closed earlier in this round, by the shutdown
 				}

@@ -35,6 +35,9 @@ func (s *Server) serveSelect(ctx context.Context) error {
 			watch(&rset, ln)
 		}
 		for fd, c := range l.conns {
+			if c == nil {
+				continue
+			}
 			if c.WantRead() {
 				watch(&rset, fd)
 			}
@@ -58,6 +61,9 @@ func (s *Server) serveSelect(ctx context.Context) error {
 			l.accept(func(c *Conn) error { return CheckSelectable(c.FD()) })
 		}
 		for fd, c := range l.conns {
+			if c == nil {
+				continue
+			}
 			// Clients accepted just now are in neither set, and their
 			// descriptors cannot be in one from before: a closed
 			// client's number is only reused by a later accept.

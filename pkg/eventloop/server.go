@@ -207,6 +207,19 @@ func (s *Server) listener() int {
 	return s.ln
 }
 
+// logClient logs that client c was accepted, refused or closed, and why
+// when why is not empty. The client's address is formatted only when
+// there is a logger, so a quiet server spends nothing per client on it.
+func (s *Server) logClient(event string, c *Conn, why string) {
+	switch {
+	case s.cfg.Logger == nil:
+	case why == "":
+		s.cfg.Logger.Printf("%s %s", event, c.Peer())
+	default:
+		s.cfg.Logger.Printf("%s %s: %s", event, c.Peer(), why)
+	}
+}
+
 func (s *Server) logf(format string, args ...any) {
 	if s.cfg.Logger != nil {
 		s.cfg.Logger.Printf(format, args...)

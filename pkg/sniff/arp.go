@@ -40,10 +40,24 @@ const arpFixed = 8
 // frame's payload. Bytes after the target protocol address, such as the
 // padding of a minimum-size Ethernet frame, are ignored.
 func ParseARP(b []byte) (*ARP, error) {
-	if len(b) < arpFixed {
-		return nil, fmt.Errorf("arp: %d bytes < %d-byte fixed header", len(b), arpFixed)
+	a := new(ARP)
+	if err := a.Decode(b); err != nil {
+		return nil, err
 	}
-	a := &ARP{
+	return a, nil
+}
+
+// Decode decodes the ARP packet at the start of b into a, like [ParseARP].
+// The four addresses are slices of b, so a sniffer that decodes every
+// frame into one ARP value allocates nothing per packet. After an error, a
+// holds partial results.
+func (a *ARP) Decode(b []byte) error {
+	if len(b) < arpFixed {
+		return fmt.Errorf("arp: %d bytes < %d-byte fixed header", len(b), arpFixed)
+	}
+	// Assigning the whole struct clears the addresses of the previous
+	// packet, so a failed decode cannot leave them looking current.
+	*a = ARP{
 		HardwareType: binary.BigEndian.Uint16(b[0:2]),
 		ProtocolType: binary.BigEndian.Uint16(b[2:4]),
 		HardwareLen:  b[4],
@@ -52,20 +66,21 @@ func ParseARP(b []byte) (*ARP, error) {
 	}
 	hln, pln := int(a.HardwareLen), int(a.ProtocolLen)
 	if need := arpFixed + 2*hln + 2*pln; len(b) < need {
-		return nil, fmt.Errorf("arp: %d bytes < %d needed for %d-byte hardware and %d-byte protocol addresses", len(b), need, hln, pln)
+		return fmt.Errorf("arp: %d bytes < %d needed for %d-byte hardware and %d-byte protocol addresses", len(b), need, hln, pln)
 	}
-	// The four addresses follow each other without gaps; cut them in order.
-	rest := b[arpFixed:]
-	next := func(n int) []byte {
-		field := rest[:n:n]
-		rest = rest[n:]
-		return field
-	}
-	a.SenderHardwareAddr = next(hln)
-	a.SenderProtocolAddr = next(pln)
-	a.TargetHardwareAddr = next(hln)
-	a.TargetProtocolAddr = next(pln)
-	return a, nil
+	// The four addresses follow each other without gaps. Full slice
+	// expressions cap each one, so appending to an address cannot
+	// overwrite the next.
+	sha := arpFixed
+	spa := sha + hln
+	tha := spa + pln
+	tpa := tha + hln
+	end := tpa + pln
+	a.SenderHardwareAddr = b[sha:spa:spa]
+	a.SenderProtocolAddr = b[spa:tha:tha]
+	a.TargetHardwareAddr = b[tha:tpa:tpa]
+	a.TargetProtocolAddr = b[tpa:end:end]
+	return nil
 }
 
 // Dump formats a the way the sniff-arp recipe prints an ARP header: the

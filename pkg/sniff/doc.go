@@ -34,6 +34,11 @@
 // "ipv4: header length 4 words < 5", never a panic. Decoded byte slices
 // (payloads, options, addresses) alias the input.
 //
+// Each ParseXxx function returns a new value per packet. A capture loop
+// that keeps one value per header and calls its Decode method instead
+// ([IPv4.Decode], [TCP.Decode], [Ethernet.Decode], [ARP.Decode]) allocates
+// nothing per packet once the option slices have grown.
+//
 // The headers, as the decoders read them (bit 0 is the most significant
 // bit of the first byte; one row is 32 bits):
 //

@@ -31,15 +31,28 @@ const ethernetHeader = 14
 // 802.1Q tags or 802.3 length fields: EtherType holds whatever the two bytes
 // after the addresses hold.
 func ParseEthernet(b []byte) (*Ethernet, error) {
-	if len(b) < ethernetHeader {
-		return nil, fmt.Errorf("ethernet: %d bytes < %d-byte header", len(b), ethernetHeader)
+	e := new(Ethernet)
+	if err := e.Decode(b); err != nil {
+		return nil, err
 	}
-	return &Ethernet{
-		Dst:       net.HardwareAddr(b[0:6]),
-		Src:       net.HardwareAddr(b[6:12]),
+	return e, nil
+}
+
+// Decode decodes the Ethernet II frame in b into e, like [ParseEthernet].
+// The addresses and payload are slices of b, so decoding every frame into
+// one Ethernet value allocates nothing per frame. After an error, e is
+// unchanged.
+func (e *Ethernet) Decode(b []byte) error {
+	if len(b) < ethernetHeader {
+		return fmt.Errorf("ethernet: %d bytes < %d-byte header", len(b), ethernetHeader)
+	}
+	*e = Ethernet{
+		Dst:       net.HardwareAddr(b[0:6:6]),
+		Src:       net.HardwareAddr(b[6:12:12]),
 		EtherType: binary.BigEndian.Uint16(b[12:14]),
 		Payload:   b[ethernetHeader:],
-	}, nil
+	}
+	return nil
 }
 
 // Dump formats e the way the sniff-arp recipe prints a frame header:

@@ -1,6 +1,7 @@
 package sniff
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -59,6 +60,25 @@ func FuzzEthernetARP(f *testing.F) {
 		if len(arp.SenderHardwareAddr) != int(arp.HardwareLen) || len(arp.TargetHardwareAddr) != int(arp.HardwareLen) ||
 			len(arp.SenderProtocolAddr) != int(arp.ProtocolLen) || len(arp.TargetProtocolAddr) != int(arp.ProtocolLen) {
 			t.Fatalf("address lengths do not match %d and %d: %+v", arp.HardwareLen, arp.ProtocolLen, arp)
+		}
+		// Decode into values that held a longer frame must agree with
+		// the fresh values of the Parse functions.
+		var usedEth Ethernet
+		var usedARP ARP
+		if err := usedEth.Decode(longARPFrame()); err != nil {
+			t.Fatal(err)
+		}
+		if err := usedARP.Decode(usedEth.Payload); err != nil {
+			t.Fatal(err)
+		}
+		if err := usedEth.Decode(b); err != nil {
+			t.Fatalf("Decode: %v, ParseEthernet succeeded", err)
+		}
+		if err := usedARP.Decode(usedEth.Payload); err != nil {
+			t.Fatalf("Decode: %v, ParseARP succeeded", err)
+		}
+		if !reflect.DeepEqual(*eth, usedEth) || !reflect.DeepEqual(*arp, usedARP) {
+			t.Fatalf("Decode into used values gave %+v %+v, Parse %+v %+v", usedEth, usedARP, *eth, *arp)
 		}
 		_ = eth.Dump() + arp.Dump()
 	})

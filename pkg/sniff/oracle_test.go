@@ -1,6 +1,7 @@
 package sniff
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"net"
 	"net/netip"
@@ -101,6 +102,25 @@ func nilIfEmpty(b []byte) []byte {
 	return b
 }
 
+// longIPv4TCP is an IPv4 packet with the longest headers there are, 40
+// bytes of options each (NOPs, so as many options as fit), carrying TCP
+// and a payload longer than the tests compare. Reused values are filled
+// from it before each decode they are checked on, so every field the next
+// decode fails to replace shows up as stale.
+func longIPv4TCP() []byte {
+	const ipHeader, tcpHeader, payload = 60, 60, 1000
+	b := make([]byte, ipHeader+tcpHeader+payload)
+	for i := range b {
+		b[i] = 0x01 // NOP in both option spaces
+	}
+	b[0] = 0x4f // version 4, IHL 15
+	binary.BigEndian.PutUint16(b[2:4], uint16(len(b)))
+	b[6], b[7] = 0, 0 // not a fragment
+	b[9] = uint8(ProtocolTCP)
+	b[ipHeader+12] = 15 << 4 // data offset 15
+	return b
+}
+
 // checkIPv4Packet decodes the IPv4 packet b with both decoders and compares
 // them, down to TCP when the packet carries TCP. It returns the hand-written
 // decodings.
@@ -112,8 +132,13 @@ func checkIPv4Packet(t *testing.T, b []byte) (*IPv4, *TCP) {
 	ip, err := ParseIPv4(b)
 	require.NoError(t, err)
 	assertIPv4(t, want, ip)
-	// Decoding into a used value must leave nothing of the old packet.
-	used := IPv4{Options: make([]IPv4Option, 3, 12), Payload: []byte("old")}
+	// Decoding into a value that held a longer packet must leave nothing
+	// of the old one.
+	long := longIPv4TCP()
+	var used IPv4
+	var usedTCP TCP
+	require.NoError(t, used.Decode(long))
+	require.NoError(t, usedTCP.Decode(used.Payload))
 	require.NoError(t, used.Decode(b))
 	assertIPv4(t, want, &used)
 	if ip.Protocol != ProtocolTCP || ip.Flags&IPv4MoreFragments != 0 || ip.FragOffset != 0 {
@@ -124,14 +149,28 @@ func checkIPv4Packet(t *testing.T, b []byte) (*IPv4, *TCP) {
 	tcp, err := ParseTCP(ip.Payload)
 	require.NoError(t, err)
 	assertTCP(t, wantTCP, tcp)
-	usedTCP := TCP{Options: make([]TCPOption, 3, 12), Payload: []byte("old")}
-	require.NoError(t, usedTCP.Decode(ip.Payload))
+	require.NoError(t, usedTCP.Decode(used.Payload))
 	assertTCP(t, wantTCP, &usedTCP)
 	return ip, tcp
 }
 
+// longARPFrame is an Ethernet frame carrying an ARP packet with 255-byte
+// addresses, longer than any the tests compare, and trailing bytes. The
+// reused values are filled from it before each decode they are checked on,
+// so every field the next decode fails to replace shows up as stale.
+func longARPFrame() []byte {
+	b := make([]byte, ethernetHeader+arpFixed+4*255+64)
+	for i := range b {
+		b[i] = 0xa5
+	}
+	b[12], b[13] = 0x08, 0x06 // EtherTypeARP
+	b[ethernetHeader+4], b[ethernetHeader+5] = 255, 255
+	return b
+}
+
 // checkEthernetFrame decodes the frame b with both decoders and compares
-// them, down to ARP when the frame carries ARP.
+// them, down to ARP when the frame carries ARP: with ParseEthernet and
+// ParseARP, and with Decode into values that last held a longer frame.
 func checkEthernetFrame(t *testing.T, b []byte) (*Ethernet, *ARP) {
 	t.Helper()
 	pkt := gopacket.NewPacket(b, layers.LayerTypeEthernet, gopacket.NoCopy)
@@ -140,6 +179,14 @@ func checkEthernetFrame(t *testing.T, b []byte) (*Ethernet, *ARP) {
 	eth, err := ParseEthernet(b)
 	require.NoError(t, err)
 	assertEthernet(t, want, eth)
+
+	var usedEth Ethernet
+	var usedARP ARP
+	long := longARPFrame()
+	require.NoError(t, usedEth.Decode(long))
+	require.NoError(t, usedARP.Decode(usedEth.Payload))
+	require.NoError(t, usedEth.Decode(b))
+	assertEthernet(t, want, &usedEth)
 	if eth.EtherType != EtherTypeARP {
 		return eth, nil
 	}
@@ -148,6 +195,8 @@ func checkEthernetFrame(t *testing.T, b []byte) (*Ethernet, *ARP) {
 	arp, err := ParseARP(eth.Payload)
 	require.NoError(t, err)
 	assertARP(t, wantARP, arp)
+	require.NoError(t, usedARP.Decode(usedEth.Payload))
+	assertARP(t, wantARP, &usedARP)
 	return eth, arp
 }
 

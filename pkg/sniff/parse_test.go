@@ -153,3 +153,23 @@ func TestFlagsAndProtocolString(t *testing.T) {
 	assert.Equal(t, "protocol 89", Protocol(89).String())
 	assert.Equal(t, "kind 254 beef", TCPOption{Kind: 254, Length: 4, Data: []byte{0xbe, 0xef}}.String())
 }
+
+// A capture loop that decodes into the same values allocates nothing per
+// packet, which is what the Decode methods are for.
+func TestDecodeAllocatesNothing(t *testing.T) {
+	syn := longIPv4TCP()
+	frame := longARPFrame()
+	var (
+		ip  IPv4
+		tcp TCP
+		eth Ethernet
+		arp ARP
+	)
+	failed := false
+	allocs := testing.AllocsPerRun(100, func() {
+		failed = failed || ip.Decode(syn) != nil || tcp.Decode(ip.Payload) != nil ||
+			eth.Decode(frame) != nil || arp.Decode(eth.Payload) != nil
+	})
+	require.False(t, failed, "a valid packet failed to decode")
+	assert.Zero(t, allocs, "allocations per packet")
+}
