@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sockbook/sockbook/internal/echotest"
+	"github.com/sockbook/sockbook/internal/syncbuf"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/echo"
 	"github.com/sockbook/sockbook/pkg/tlsecho"
@@ -100,7 +101,7 @@ func TestServerEchoSuite(t *testing.T) {
 func TestServerSurvivesBadClients(t *testing.T) {
 	testenv.CheckFDs(t)
 	cert := newCert(t, tlsecho.ECDSAP256)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	srv := &tlsecho.Server{
 		TLS:              serverConfig(t, tlsecho.Config{Certificates: []tls.Certificate{cert}}),
 		HandshakeTimeout: time.Second,
@@ -198,7 +199,7 @@ func TestServerShutdownDuringHandshake(t *testing.T) {
 
 func TestServerCipherSelection(t *testing.T) {
 	cert := newCert(t, tlsecho.ECDSAP256)
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	srv := &tlsecho.Server{
 		TLS:    serverConfig(t, tlsecho.Config{Certificates: []tls.Certificate{cert}, Ciphers: "ECDH-ECDSA-AES128-GCM-SHA256"}),
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/internal/syncbuf"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/udp"
 	"github.com/stretchr/testify/assert"
@@ -40,7 +41,7 @@ func TestEchoSurvivesConnectionRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, gone.Close())
 
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	stop := startEcho(t, &udp.EchoServer{Logger: slog.New(slog.NewTextHandler(&logs, nil))}, pc)
 	require.Eventually(t, func() bool {
 		return strings.Contains(logs.String(), "connection refused")

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/internal/syncbuf"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/udp"
 	"github.com/stretchr/testify/assert"
@@ -35,7 +36,7 @@ func TestSenderSendsCountDatagrams(t *testing.T) {
 	pc := listenLoopback(t)
 	defer pc.Close()
 
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	s := udp.Sender{
 		To:       listener.LocalAddr(),
 		Payload:  func(seq int) []byte { return []byte{'#', byte('0' + seq)} },

@@ -10,11 +10,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/internal/syncbuf"
 	"github.com/sockbook/sockbook/recipes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -71,7 +71,7 @@ var listening = regexp.MustCompile(`^listening on (\S+) (\S+)$`)
 func startCLI(t *testing.T, args ...string) (network, address string, lines <-chan string) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
-	var stderr lockedBuffer
+	var stderr syncbuf.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -119,25 +119,6 @@ func startCLI(t *testing.T, args ...string) (network, address string, lines <-ch
 		t.Fatalf("sockbook %s did not report its address within 10 s", strings.Join(args, " "))
 	}
 	return "", "", nil
-}
-
-// lockedBuffer collects a child's stderr, which exec copies from another
-// goroutine while the test may already be reading it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestHelpListsEverySlug(t *testing.T) {

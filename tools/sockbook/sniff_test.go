@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/internal/syncbuf"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/sniff/snifftest"
 	"github.com/stretchr/testify/assert"
@@ -93,7 +94,7 @@ func TestSniffARPCLI(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "ip", "netns", "exec", v.Netns[1], binary, "sniff-arp", "-i", v.Link[1], "-count", "2")
-	var stderr lockedBuffer
+	var stderr syncbuf.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)

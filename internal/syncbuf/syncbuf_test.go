@@ -1,0 +1,21 @@
+package syncbuf
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestConcurrentWritesAndReads(t *testing.T) {
+	var b Buffer
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() { fmt.Fprintf(&b, "line %d\n", i) })
+		wg.Go(func() { _ = b.String() })
+	}
+	wg.Wait()
+	assert.Equal(t, 50, strings.Count(b.String(), "\n"))
+}
