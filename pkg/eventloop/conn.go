@@ -101,29 +101,9 @@ func (c *Conn) Read(buf []byte) (int, error) {
 	if room := c.max - len(c.out); room < len(buf) {
 		buf = buf[:room]
 	}
-	if len(buf) == 0 || c.eof {
-		return 0, nil
-	}
-	for {
-		n, err := unix.Read(int(c.fd), buf)
-		switch {
-		case err == nil && n > 0:
-			// Data, the usual case: no error to sort.
-		case errors.Is(err, unix.EINTR):
-			continue
-		case errors.Is(err, unix.EAGAIN):
-			// Readiness can be stale: another reader, or a level-triggered
-			// report the loop already acted on.
-			return 0, nil
-		case err != nil:
-			return 0, fmt.Errorf("read from %s: %w", c.Peer(), err)
-		case n == 0:
-			c.eof = true
-			return 0, nil
-		}
-		c.out = append(c.out, buf[:n]...)
-		return n, nil
-	}
+	n, err := c.readOnce(buf)
+	c.out = append(c.out, buf[:n]...)
+	return n, err
 }
 
 // echo reads once from the socket into buf, like Read, and when nothing
@@ -139,6 +119,20 @@ func (c *Conn) echo(buf []byte) (int, error) {
 	if len(buf) > c.max {
 		buf = buf[:c.max]
 	}
+	n, err := c.readOnce(buf)
+	if n == 0 || err != nil {
+		return n, err
+	}
+	sent, err := c.write(buf[:n])
+	c.out = append(c.out, buf[sent:n]...)
+	return n, err
+}
+
+// readOnce reads once from the socket into buf. It returns 0 and no error
+// when nothing was available — readiness can be stale: another reader, or
+// a level-triggered report the loop already acted on — or when the client
+// sent EOF, which it records.
+func (c *Conn) readOnce(buf []byte) (int, error) {
 	if len(buf) == 0 || c.eof {
 		return 0, nil
 	}
@@ -146,20 +140,17 @@ func (c *Conn) echo(buf []byte) (int, error) {
 		n, err := unix.Read(int(c.fd), buf)
 		switch {
 		case err == nil && n > 0:
-			// Data, the usual case: no error to sort.
+			return n, nil // data, the usual case: no error to sort
 		case errors.Is(err, unix.EINTR):
 			continue
 		case errors.Is(err, unix.EAGAIN):
 			return 0, nil
 		case err != nil:
 			return 0, fmt.Errorf("read from %s: %w", c.Peer(), err)
-		case n == 0:
+		default: // n == 0
 			c.eof = true
 			return 0, nil
 		}
-		sent, err := c.write(buf[:n])
-		c.out = append(c.out, buf[sent:n]...)
-		return n, err
 	}
 }
 
