@@ -306,21 +306,6 @@ func (c *Client) request(ctx context.Context, sock zmq4.Socket, msgType string, 
 	}
 }
 
-// KernelInfo is the content of a kernel_info_reply.
-type KernelInfo struct {
-	Status                string `json:"status"`
-	ProtocolVersion       string `json:"protocol_version"`
-	Implementation        string `json:"implementation"`
-	ImplementationVersion string `json:"implementation_version"`
-	LanguageInfo          struct {
-		Name          string `json:"name"`
-		Version       string `json:"version"`
-		FileExtension string `json:"file_extension"`
-		MIMEType      string `json:"mimetype"`
-	} `json:"language_info"`
-	Banner string `json:"banner"`
-}
-
 // KernelInfo asks the kernel to describe itself.
 func (c *Client) KernelInfo(ctx context.Context) (KernelInfo, error) {
 	m, err := c.request(ctx, c.shell, "kernel_info_request", struct{}{})
@@ -352,15 +337,19 @@ type Output struct {
 
 // ExecuteReply is the content of an execute_reply.
 type ExecuteReply struct {
-	Status         string   `json:"status"` // "ok", "error" or "aborted"
-	ExecutionCount int      `json:"execution_count"`
-	EName          string   `json:"ename"`
-	EValue         string   `json:"evalue"`
-	Traceback      []string `json:"traceback"`
+	Status          string         `json:"status"` // "ok", "error" or "aborted"
+	ExecutionCount  int            `json:"execution_count"`
+	EName           string         `json:"ename"`
+	EValue          string         `json:"evalue"`
+	Traceback       []string       `json:"traceback"`
+	UserExpressions map[string]any `json:"user_expressions"`
 }
 
 // An Execution is what running one piece of code produced.
 type Execution struct {
+	// MsgID is the execute_request's message ID: the parent of its
+	// output, also of output that arrives later (see Follow).
+	MsgID   string
 	Reply   ExecuteReply
 	Outputs []Output
 }
@@ -386,21 +375,21 @@ func (e *Execution) stream(name string) string {
 // "idle" that ends the request. A cell that fails is not an error here:
 // Reply.Status says "error", and an Output of type "error" says why.
 func (c *Client) Execute(ctx context.Context, code string) (*Execution, error) {
-	content := map[string]any{
-		"code":             code,
-		"silent":           false,
-		"store_history":    true,
-		"user_expressions": map[string]any{},
-		"allow_stdin":      false,
-		"stop_on_error":    true,
+	return c.ExecuteRequest(ctx, ExecuteRequest{Code: code, StoreHistory: true, StopOnError: true})
+}
+
+// ExecuteRequest runs req, as Execute does, with all of its options.
+func (c *Client) ExecuteRequest(ctx context.Context, req ExecuteRequest) (*Execution, error) {
+	if req.UserExpressions == nil {
+		req.UserExpressions = map[string]string{}
 	}
-	id, w, err := c.send(c.shell, "execute_request", content)
+	id, w, err := c.send(c.shell, "execute_request", req)
 	if err != nil {
 		return nil, err
 	}
 	defer c.forget(id)
 	var (
-		ex       Execution
+		ex       = Execution{MsgID: id}
 		gotReply bool
 		idle     bool
 	)
@@ -461,6 +450,102 @@ func decodeIOPub(m *Message) (out *Output, idle bool, err error) {
 		}, false, nil
 	}
 	return nil, false, nil
+}
+
+// Follow delivers the output the kernel publishes, from now on, with
+// parent msgID: a goroutine's late output, say. Call stop when done; the
+// channel is not closed.
+func (c *Client) Follow(msgID string) (outputs <-chan Output, stop func()) {
+	w := &waiter{reply: make(chan *Message, 1), iopub: make(chan *Message, 64)}
+	c.mu.Lock()
+	c.waiters[msgID] = w
+	c.mu.Unlock()
+	out := make(chan Output, 64)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case m := <-w.iopub:
+				if o, _, err := decodeIOPub(m); err == nil && o != nil {
+					select {
+					case out <- *o:
+					case <-done:
+						return
+					}
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return out, func() {
+		once.Do(func() {
+			c.forget(msgID)
+			close(done)
+		})
+	}
+}
+
+// Complete asks for the completions of code at cursor (in code points).
+func (c *Client) Complete(ctx context.Context, code string, cursor int) (CompleteReply, error) {
+	var r CompleteReply
+	return r, c.ask(ctx, "complete_request", map[string]any{"code": code, "cursor_pos": cursor}, &r)
+}
+
+// Inspect asks what is at cursor in code, as Shift-Tab does; detail is 0
+// or 1.
+func (c *Client) Inspect(ctx context.Context, code string, cursor, detail int) (InspectReply, error) {
+	var r InspectReply
+	return r, c.ask(ctx, "inspect_request", map[string]any{"code": code, "cursor_pos": cursor, "detail_level": detail}, &r)
+}
+
+// IsComplete asks whether code could run as it is.
+func (c *Client) IsComplete(ctx context.Context, code string) (IsCompleteReply, error) {
+	// Its status is the answer, never "ok".
+	m, err := c.request(ctx, c.shell, "is_complete_request", map[string]any{"code": code})
+	if err != nil {
+		return IsCompleteReply{}, err
+	}
+	var r IsCompleteReply
+	return r, m.DecodeContent(&r)
+}
+
+// History asks for the kernel's input history.
+func (c *Client) History(ctx context.Context, req HistoryRequest) ([][]any, error) {
+	var r struct {
+		History [][]any `json:"history"`
+	}
+	return r.History, c.ask(ctx, "history_request", req, &r)
+}
+
+// CommInfo asks which comms are open.
+func (c *Client) CommInfo(ctx context.Context) (map[string]any, error) {
+	var r struct {
+		Comms map[string]any `json:"comms"`
+	}
+	return r.Comms, c.ask(ctx, "comm_info_request", map[string]any{}, &r)
+}
+
+// ask sends a shell request and decodes its reply's content into v,
+// failing when the status is not "ok".
+func (c *Client) ask(ctx context.Context, msgType string, content, v any) error {
+	m, err := c.request(ctx, c.shell, msgType, content)
+	if err != nil {
+		return err
+	}
+	var status struct {
+		Status string `json:"status"`
+		EName  string `json:"ename"`
+		EValue string `json:"evalue"`
+	}
+	if err := m.DecodeContent(&status); err != nil {
+		return err
+	}
+	if status.Status != "ok" {
+		return fmt.Errorf("jupyter: %s answered %q: %s: %s", msgType, status.Status, status.EName, status.EValue)
+	}
+	return m.DecodeContent(v)
 }
 
 // Interrupt asks the kernel to stop what it runs, the way its kernelspec

@@ -42,6 +42,8 @@ type Message struct {
 	// receiver knows what to decode it into.
 	Content json.RawMessage
 	Buffers [][]byte
+
+	channel string // where a Server received it
 }
 
 // DecodeContent unmarshals the message's content into v.
