@@ -99,7 +99,8 @@ type manifestEntry struct {
 }
 
 // runGen implements "gen": it writes one table per package, plus
-// manifest.json, into -out (tools/kernel/imports by default).
+// manifest.json and the documentation of what the tables bind, docs.json,
+// into -out (tools/kernel/imports by default).
 func runGen(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	root := fs.String("root", "", "`dir`ectory of the sockbook module (default: the module of the current directory)")
@@ -132,6 +133,11 @@ func runGen(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "wrote %d tables to %s\n", len(manifest), outDir)
+	size, entries, err := writeDocs(moduleDir, outDir, manifest)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d entries, %d KiB\n", docsFile, entries, size/1024)
 	return nil
 }
 
@@ -263,7 +269,7 @@ func removeTables(dir string) error {
 	}
 	for _, e := range entries {
 		name := filepath.Join(dir, e.Name())
-		if e.Name() == "manifest.json" {
+		if e.Name() == "manifest.json" || e.Name() == docsFile {
 			if err := os.Remove(name); err != nil {
 				return err
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,9 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestTablesUpToDate regenerates the import tables into a temporary folder
-// and fails if they differ from the committed ones in imports/: after a
-// change under pkg/, run "go generate ./tools/kernel".
+// TestTablesUpToDate regenerates the import tables and docs.json into a
+// temporary folder and fails if they differ from the committed ones in
+// imports/: after a change under pkg/, run "go generate ./tools/kernel".
 func TestTablesUpToDate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("regenerating the tables takes seconds")
@@ -44,8 +45,8 @@ func TestTablesUpToDate(t *testing.T) {
 	}
 }
 
-// generatedFiles reads the generated files in dir: the tables and the
-// manifest, not the hand-written imports.go.
+// generatedFiles reads the generated files in dir: the tables, the
+// manifest and docs.json, not the hand-written imports.go.
 func generatedFiles(t *testing.T, dir string) map[string][]byte {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
@@ -53,9 +54,26 @@ func generatedFiles(t *testing.T, dir string) map[string][]byte {
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		require.NoError(t, err)
-		if e.Name() == "manifest.json" || bytes.HasPrefix(b, []byte(generatedHeader)) {
+		if e.Name() == "manifest.json" || e.Name() == docsFile || bytes.HasPrefix(b, []byte(generatedHeader)) {
 			files[e.Name()] = b
 		}
 	}
 	return files
+}
+
+// TestTruncateDecl checks that long declarations in docs.json are cut at a
+// line end, or between runes, and say so.
+func TestTruncateDecl(t *testing.T) {
+	short := "type T struct {\n\tA int\n}"
+	assert.Equal(t, short, truncateDecl(short))
+
+	long := "type T struct {\n" + strings.Repeat("\tA int\n", 2*maxDeclLines) + "}"
+	cut := truncateDecl(long)
+	assert.Equal(t, maxDeclLines+1, strings.Count(cut, "\n"))
+	assert.True(t, strings.HasSuffix(cut, "\tA int\n\t// … declaration truncated: 62 more lines\n"), cut)
+
+	wide := "var V = \"" + strings.Repeat("é", maxDeclBytes) + "\""
+	cut = truncateDecl(wide)
+	assert.True(t, strings.HasSuffix(cut, "é /* … declaration truncated */"), cut[len(cut)-40:])
+	assert.LessOrEqual(t, len(cut), maxDeclBytes+len(" /* … declaration truncated */"))
 }
