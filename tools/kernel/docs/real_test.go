@@ -212,13 +212,34 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkLookup times what an inspect request costs once the index is
+// parsed: Lookup by name, Method by a value's dynamic type, and rendering
+// the entry as text.
 func BenchmarkLookup(b *testing.B) {
 	ix := realIndex(b)
-	for b.Loop() {
-		e, ok := ix.Method("net", "*TCPListener", "Accept")
-		if !ok {
-			b.Fatal("no net.TCPListener.Accept")
+	b.Run("Lookup", func(b *testing.B) {
+		for b.Loop() {
+			if _, ok := ix.Lookup("net", "TCPListener.Accept"); !ok {
+				b.Fatal("no net.TCPListener.Accept")
+			}
 		}
-		_ = e.Text()
-	}
+	})
+	b.Run("Method", func(b *testing.B) {
+		for b.Loop() {
+			if _, ok := ix.Method("net", "*TCPListener", "Accept"); !ok {
+				b.Fatal("no net.TCPListener.Accept")
+			}
+		}
+	})
+	e, _ := ix.Lookup("net", "TCPListener.Accept")
+	b.Run("Text", func(b *testing.B) {
+		for b.Loop() {
+			_ = e.Text()
+		}
+	})
+	b.Run("Markdown", func(b *testing.B) {
+		for b.Loop() {
+			_ = e.Markdown()
+		}
+	})
 }
