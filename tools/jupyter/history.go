@@ -92,21 +92,49 @@ func (h *history) tail(entries []historyEntry, n int) []historyEntry {
 }
 
 // globRegexp turns a history search pattern into a regular expression that
-// must match the whole input: * is any text, ? one character. IPython's
-// search pattern is the same glob.
+// must match the whole input, as IPython's history search (SQLite's GLOB)
+// reads it: * is any text, ? one character, [abc] and [^abc] a class.
 func globRegexp(pattern string) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString(`(?s)\A`)
-	for _, r := range pattern {
-		switch r {
+	runes := []rune(pattern)
+	for i := 0; i < len(runes); i++ {
+		switch c := runes[i]; c {
 		case '*':
 			b.WriteString(".*")
 		case '?':
 			b.WriteString(".")
+		case '[':
+			end := strings.IndexRune(string(runes[i+1:]), ']')
+			if end < 0 {
+				b.WriteString(`\[`)
+				continue
+			}
+			classRunes := []rune(string(runes[i+1:])[:end])
+			class := string(classRunes)
+			b.WriteByte('[')
+			if strings.HasPrefix(class, "^") {
+				b.WriteByte('^')
+				class = class[1:]
+			}
+			for _, r := range class {
+				if r == '-' {
+					b.WriteByte('-')
+				} else {
+					b.WriteString(regexp.QuoteMeta(string(r)))
+				}
+			}
+			b.WriteByte(']')
+			i += len(classRunes) + 1
 		default:
-			b.WriteString(regexp.QuoteMeta(string(r)))
+			b.WriteString(regexp.QuoteMeta(string(c)))
 		}
 	}
 	b.WriteString(`\z`)
-	return regexp.MustCompile(b.String())
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		// An odd class; match the pattern literally instead.
+		return regexp.MustCompile(`(?s)\A` + regexp.QuoteMeta(pattern) + `\z`)
+	}
+	return re
 }

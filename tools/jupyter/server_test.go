@@ -265,7 +265,7 @@ func TestServerHistory(t *testing.T) {
 	h, err = c.History(ctx, HistoryRequest{HistAccessType: "search", Pattern: "?+*"})
 	require.NoError(t, err)
 	assert.Len(t, h, 3)
-	h, err = c.History(ctx, HistoryRequest{HistAccessType: "search", Pattern: "1+*", Unique: true})
+	h, err = c.History(ctx, HistoryRequest{HistAccessType: "search", Pattern: "[1]+*", Unique: true})
 	require.NoError(t, err)
 	assert.Equal(t, [][]any{{1.0, 3.0, "1+1"}}, h)
 }

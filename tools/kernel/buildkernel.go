@@ -17,16 +17,16 @@ import (
 const gophernotesModule = "github.com/gopherdata/gophernotes"
 
 // gophernotesFiles are the files of gophernotes' main package that go into
-// the kernel unchanged. Its x_package.go (the display table) is stale for the
-// gomacro in go.mod and is replaced by a patched copy; compiler_version.go
-// only guards against Go < 1.11.
+// the kernel unchanged: its display code, which renders results and
+// Display(...) bundles. Its x_package.go (the display table) is stale for
+// the gomacro in go.mod and goes in as a patched copy. The rest (the message
+// loop, the protocol, completion and main) is replaced by the files in
+// _overlay and the packages they use (tools/jupyter, tools/kernel/...), where
+// gophernotes' loop was the limit: no interrupt, no inspect, no control
+// channel while a cell runs.
 var gophernotesFiles = []string{
-	"complete.go",
 	"display.go",
 	"image.go",
-	"kernel.go",
-	"main.go",
-	"messages.go",
 }
 
 // virtualMain is where, inside the module, the kernel's main package appears

@@ -45,9 +45,20 @@ var kernelPath = sync.OnceValues(func() (string, error) {
 // when tb ends.
 func startKernel(tb testing.TB) (*jupyter.Kernel, *jupyter.Client) {
 	tb.Helper()
+	return startKernelMode(tb, "")
+}
+
+// startKernelMode starts a kernel whose spec has the given interrupt mode
+// ("" for the kernelspec's own).
+func startKernelMode(tb testing.TB, interruptMode string) (*jupyter.Kernel, *jupyter.Client) {
+	tb.Helper()
 	path, err := kernelPath()
 	require.NoError(tb, err, "building the kernel")
-	k, err := jupyter.StartKernel(kernelbin.Spec(path), nil, os.Stderr)
+	spec := kernelbin.Spec(path)
+	if interruptMode != "" {
+		spec.InterruptMode = interruptMode
+	}
+	k, err := jupyter.StartKernel(spec, nil, os.Stderr)
 	require.NoError(tb, err)
 	tb.Cleanup(func() { k.Close(2 * time.Second) })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -74,10 +85,13 @@ func TestKernelInfo(t *testing.T) {
 	defer cancel()
 	info, err := c.KernelInfo(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, "gophernotes", info.Implementation)
+	assert.Equal(t, "ok", info.Status)
+	assert.Equal(t, "5.3", info.ProtocolVersion)
+	assert.Equal(t, "sockbook", info.Implementation)
 	assert.Equal(t, "go", info.LanguageInfo.Name)
 	// The kernel runs on the Go that built it: the one running this test.
-	assert.Equal(t, runtime.Version(), info.LanguageInfo.Version)
+	assert.Equal(t, strings.TrimPrefix(runtime.Version(), "go"), info.LanguageInfo.Version)
+	assert.Equal(t, "go", info.LanguageInfo.CodeMirrorMode)
 	require.NoError(t, c.Heartbeat(ctx))
 }
 
@@ -188,22 +202,91 @@ func TestPanicKeepsKernel(t *testing.T) {
 	}
 }
 
-// TestInterruptKeepsKernel checks that Jupyter's interrupt (SIGINT, as the
-// kernelspec says) does not kill the kernel: gophernotes cannot stop a
-// cell, so the kernel ignores the signal.
-func TestInterruptKeepsKernel(t *testing.T) {
-	k, c := startKernel(t)
-	execute(t, c, `n := 41`)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	require.NoError(t, c.Interrupt(ctx))
-	ex := execute(t, c, `import "fmt"; fmt.Println(n + 1)`)
-	assert.Equal(t, "42\n", ex.Stdout())
-	select {
-	case <-k.Done():
-		t.Fatal("kernel exited")
-	default:
+// interruptCases are cells that block, each in its own way, with the
+// state they must leave intact.
+var interruptCases = []struct{ name, setup, code string }{
+	{"cpu loop", "", "for {}"},
+	{"Accept on an earlier cell's listener", `import "net"; ln, _ := net.Listen("tcp", "127.0.0.1:0")`, "conn, err := ln.Accept()"},
+	{"Read on a connection", `import "net"; rl, _ := net.Listen("tcp", "127.0.0.1:0"); rc, _ := net.Dial("tcp", rl.Addr().String()); buf := make([]byte, 8)`, "rc.Read(buf)"},
+	{"epoll_wait", `import "golang.org/x/sys/unix"; epfd, _ := unix.EpollCreate1(0); events := make([]unix.EpollEvent, 4)`, "for { unix.EpollWait(epfd, events, -1) }"},
+	{"channel receive", "ch := make(chan int)", "<-ch"},
+	{"sleep", `import "time"`, "time.Sleep(time.Hour)"},
+	{"event loop Serve(ctx)", `import "github.com/sockbook/sockbook/pkg/eventloop"; srv, _ := eventloop.Listen(eventloop.Poll, "127.0.0.1:0", nil)`, "srv.Serve(ctx)"},
+}
+
+// TestInterrupt interrupts each blocking cell, with interrupt_request (the
+// kernelspec's mode) and with SIGINT, and checks that the cell ends
+// interrupted within a second, the kernel goes idle, and the state from
+// before is there. The kernel's goroutines come back to what they were:
+// what an interrupt starts, ends (abandoned cells excepted, until their
+// wait returns).
+func TestInterrupt(t *testing.T) {
+	for _, mode := range []string{"message", "signal"} {
+		t.Run(mode, func(t *testing.T) {
+			k, c := startKernelMode(t, mode)
+			execute(t, c, `import ("fmt"; "runtime"); kept := 41`)
+			for _, tc := range interruptCases {
+				if tc.setup != "" {
+					ex := execute(t, c, tc.setup)
+					require.Equal(t, "ok", ex.Reply.Status, "%s: %s", tc.name, ex.Reply.EValue)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				done := make(chan *jupyter.Execution, 1)
+				go func() {
+					ex, err := c.Execute(ctx, tc.code)
+					assert.NoError(t, err)
+					done <- ex
+				}()
+				time.Sleep(150 * time.Millisecond)
+				start := time.Now()
+				require.NoError(t, c.Interrupt(ctx))
+				ex := <-done
+				took := time.Since(start)
+				cancel()
+				require.NotNil(t, ex, tc.name)
+				assert.Equal(t, "interrupted", ex.Reply.EName, "%s: %s", tc.name, ex.Reply.EValue)
+				assert.Less(t, took, time.Second, tc.name)
+				t.Logf("%s: interrupt → idle in %v", tc.name, took)
+				ex = execute(t, c, "fmt.Println(kept + 1)")
+				assert.Equal(t, "42\n", ex.Stdout(), tc.name)
+			}
+			select {
+			case <-k.Done():
+				t.Fatal("kernel exited")
+			default:
+			}
+		})
 	}
+}
+
+// TestNoGoroutineLeak runs cells and interrupts that end (not abandoned)
+// and checks the kernel's goroutine count comes back.
+func TestNoGoroutineLeak(t *testing.T) {
+	_, c := startKernel(t)
+	count := func() string {
+		ex := execute(t, c, `import "runtime"; runtime.Gosched(); runtime.NumGoroutine()`)
+		require.Equal(t, "ok", ex.Reply.Status, ex.Reply.EValue)
+		return ex.Outputs[0].Data["text/plain"].(string)
+	}
+	execute(t, c, `import ("fmt"; "net"; "time"); ln, _ := net.Listen("tcp", "127.0.0.1:0")`)
+	before := count()
+	for range 5 {
+		for _, code := range []string{"conn, err := ln.Accept()", "for {}", "time.Sleep(time.Hour)"} {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			done := make(chan struct{})
+			go func() {
+				c.Execute(ctx, code)
+				close(done)
+			}()
+			time.Sleep(50 * time.Millisecond)
+			require.NoError(t, c.Interrupt(ctx))
+			<-done
+			cancel()
+		}
+		execute(t, c, `fmt.Println("a cell")`)
+	}
+	time.Sleep(100 * time.Millisecond)
+	assert.Equal(t, before, count(), "goroutines before and after 15 interrupts")
 }
 
 func TestShutdownEndsProcess(t *testing.T) {

@@ -36,9 +36,10 @@ func Spec(kernelPath string) jupyter.KernelSpec {
 		Argv:        []string{kernelPath, "{connection_file}"},
 		DisplayName: "Go (sockbook)",
 		Language:    "go",
-		// The kernel ignores SIGINT (gophernotes cannot stop a running
-		// cell), so Jupyter's interrupt is harmless rather than fatal.
-		InterruptMode: "signal",
+		// Interrupts come as interrupt_request on the control channel,
+		// which the kernel serves while a cell runs; it handles SIGINT
+		// the same way, for clients that send that.
+		InterruptMode: "message",
 		Env:           map[string]string{"GOROOT": MissingGOROOT},
 	}
 }
@@ -59,7 +60,8 @@ func ModuleDir(ctx context.Context) (string, error) {
 
 // Build returns the path of a kernel built from the sources in moduleDir,
 // building it first unless the user cache already holds one built from the
-// same inputs (Go version, go.mod, go.sum, pkg/ and tools/kernel). The first
+// same inputs (Go version, go.mod, go.sum, and the Go and JSON files of
+// pkg/, tools/kernel and tools/jupyter). The first
 // build takes minutes; later calls take the time to hash the inputs. Build
 // output goes to log.
 func Build(ctx context.Context, moduleDir string, log io.Writer) (string, error) {
@@ -119,7 +121,9 @@ func inputsHash(moduleDir string) (string, error) {
 			if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
 				return filepath.SkipDir
 			}
-			if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			// Go sources, and the JSON files they embed (docs.json).
+			source := strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go")
+			if !d.IsDir() && (source || strings.HasSuffix(path, ".json")) {
 				files = append(files, path)
 			}
 			return nil

@@ -420,22 +420,16 @@ func (s *Session) Lookup(name string) (b Binding, ok bool) {
 	return Binding{}, false
 }
 
-// Complete returns completions of the identifier before pos (a byte
-// offset) in line: what to replace (from start to pos) and the candidates.
+// Complete returns completions of the identifier or selector before pos (a
+// byte offset) in line: the candidates for its last name, and where that
+// name starts.
 func (s *Session) Complete(line string, pos int) (start int, matches []string) {
 	head, completions, _ := s.ir.CompleteWords(line, pos)
-	partial := fast.TailIdentifier(head)
 	if len(completions) == 0 {
 		return pos, nil
 	}
-	// CompleteWords returns whole lines: keep the words.
-	start = len(head) - len(partial)
-	for _, c := range completions {
-		if len(c) >= start {
-			matches = append(matches, c[start:])
-		}
-	}
-	return start, matches
+	// head ends where the completed name begins.
+	return len(head) - len(fast.TailIdentifier(head)), completions
 }
 
 // phase says what a cell was doing when it failed.
@@ -531,4 +525,29 @@ func (s *sources) locate(fset *etoken.FileSet, pos token.Pos) (Frame, bool) {
 	}
 	fr.Func = best.name
 	return fr, true
+}
+
+// PackageMember returns what name means in the imported package path:
+// its type, for a function, variable or constant. The package must have
+// been imported by a cell.
+func (s *Session) PackageMember(path, name string) (Binding, bool) {
+	imp := s.ir.Comp.CompGlobals.KnownImports[path]
+	if imp == nil {
+		return Binding{}, false
+	}
+	bind, ok := imp.Binds[name]
+	if !ok {
+		if t, ok := imp.Types[name]; ok {
+			return Binding{Name: name, Kind: TypeName, Type: t}, true
+		}
+		return Binding{}, false
+	}
+	b := Binding{Name: name, Type: bind.Type, Kind: Variable}
+	switch bind.Desc.Class() {
+	case fast.ConstBind:
+		b.Kind = Constant
+	case fast.FuncBind:
+		b.Kind = Function
+	}
+	return b, true
 }

@@ -172,3 +172,39 @@ func interruptAfter(t *testing.T, s *Session, code string, wait time.Duration) (
 	}
 	return Result{}, 0
 }
+
+func TestComplete(t *testing.T) {
+	s := newSession(t)
+	run(t, s, `import "strings"; var counter int`)
+	start, matches := s.Complete("x := strings.HasPre", len("x := strings.HasPre"))
+	assert.Equal(t, len("x := strings."), start)
+	assert.Equal(t, []string{"HasPrefix"}, matches)
+	start, matches = s.Complete("coun", 4)
+	assert.Equal(t, 0, start)
+	assert.Contains(t, matches, "counter")
+}
+
+func TestLookup(t *testing.T) {
+	s := newSession(t)
+	run(t, s, `import ("net"; "encoding/binary"); ln, _ := net.Listen("tcp", "127.0.0.1:0"); const c = 3; type T struct{ A int }`)
+	b, ok := s.Lookup("net")
+	require.True(t, ok)
+	assert.Equal(t, Binding{Name: "net", Kind: Package, Path: "net"}, b)
+	b, ok = s.Lookup("ln")
+	require.True(t, ok)
+	assert.Equal(t, Variable, b.Kind)
+	assert.Equal(t, "net.Listener", b.Type.String())
+	assert.Equal(t, "*net.TCPListener", b.Value.Elem().Type().String())
+	b, ok = s.Lookup("c")
+	require.True(t, ok)
+	assert.Equal(t, Constant, b.Kind)
+	b, ok = s.Lookup("T")
+	require.True(t, ok)
+	assert.Equal(t, TypeName, b.Kind)
+	_, ok = s.Lookup("nope")
+	assert.False(t, ok)
+	m, ok := s.PackageMember("encoding/binary", "BigEndian")
+	require.True(t, ok)
+	assert.Equal(t, Variable, m.Kind)
+	run(t, s, "ln.Close()")
+}
