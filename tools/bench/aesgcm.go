@@ -119,7 +119,7 @@ func runAESGCM(ctx context.Context, args []string, common *commonFlags) (*Report
 	}
 	if kernelMissing != "" {
 		r.Notes = append(r.Notes, "This machine's kernel has no AF_ALG, so only crypto/cipher was measured here. "+
-			"`bash .ci/afalg-vm` runs both backends inside a user-mode Linux guest; its figures compare the backends there (generic C AES, system calls trapped by ptrace) and say nothing about native speed.")
+			"`bash .ci/afalg-vm` runs both backends inside a qemu guest without KVM; its figures compare the backends there (every instruction translated by TCG) and say nothing about native speed.")
 	}
 	r.Tables = []Table{t}
 	r.Charts = []Chart{chart}

@@ -1,11 +1,12 @@
 // Command vmtest runs a package's Go tests inside a throwaway Linux kernel,
 // for tests that need kernel features the host lacks (AF_ALG, here).
 //
-// It boots Debian's user-mode Linux, an ordinary program that needs
-// neither root nor KVM, from an initramfs it writes itself: a small Go
-// /init (see vminit), the test binary, the kernel modules the tests need
-// and a file with their arguments and environment. /init prints the test
-// binary's exit status on a marker line, and vmtest exits with it.
+// It boots Debian's amd64 kernel in qemu-system-x86_64 with software
+// emulation (TCG), which needs neither root nor KVM, from an initramfs it
+// writes itself: a small Go /init (see vminit), the test binary, the
+// kernel modules the tests need and a file with their arguments and
+// environment. /init prints the test binary's exit status on a marker
+// line, and vmtest exits with it.
 //
 // Usage:
 //
@@ -21,8 +22,10 @@
 // Test flags in the first form are spelled as for go test (-run, -v,
 // -bench) and passed on as -test.run and so on.
 //
-// The kernel is fetched once with apt-get download and unpacked with
-// dpkg-deb -x under the user's cache directory; nothing is installed. The
+// The kernel (Debian's linux-image-amd64) is fetched once with apt-get
+// download and unpacked with dpkg-deb -x under the user's cache directory;
+// nothing is installed. qemu comes from Debian's qemu-system-x86 package,
+// which must be installed. The
 // guest gets SOCKBOOK_*, VMTEST_*, GODEBUG, GOTRACEBACK and GOMAXPROCS from
 // the host's environment, and any variable named with -env.
 package main
@@ -50,6 +53,10 @@ import (
 
 // vminitPackage is the import path of the /init program.
 const vminitPackage = "github.com/sockbook/sockbook/tools/vmtest/vminit"
+
+// guestCPUs is the number of the guest's virtual CPUs. qemu runs each in a
+// host thread of its own (multi-threaded TCG).
+const guestCPUs = 2
 
 // errUsage reports bad command-line arguments; the flag package has
 // already printed why.
@@ -167,7 +174,11 @@ func runIn(ctx context.Context, opt *options, target string, testArgs []string, 
 		testArgs = testFlags(testArgs)
 	}
 
-	k, err := umlKernel(ctx, opt.cache, logf)
+	qemu, err := findQEMU()
+	if err != nil {
+		return 0, err
+	}
+	k, err := debianKernel(ctx, opt.cache, logf)
 	if err != nil {
 		return 0, fmt.Errorf("kernel: %w", err)
 	}
@@ -188,9 +199,13 @@ func runIn(ctx context.Context, opt *options, target string, testArgs []string, 
 		{name: bootcfg.TestPath, mode: 0o755, src: testBin},
 	}
 	for _, m := range modules {
-		name := strings.ReplaceAll(m, "/", "_")
+		name := imageModuleName(m)
+		data, err := readModule(filepath.Join(k.modDir, m))
+		if err != nil {
+			return 0, err
+		}
 		cfg.Modules = append(cfg.Modules, name)
-		files = append(files, imageFile{name: bootcfg.ModuleDir + "/" + name, mode: 0o644, src: filepath.Join(k.modDir, m)})
+		files = append(files, imageFile{name: bootcfg.ModuleDir + "/" + name, mode: 0o644, data: data})
 	}
 	libs, err := sharedLibs(testBin)
 	if err != nil {
@@ -214,8 +229,12 @@ func runIn(ctx context.Context, opt *options, target string, testArgs []string, 
 	if opt.verbose {
 		kernelLog = stderr
 	}
-	logf("booting %s with %d modules; running %s %q", k.binary, len(modules), testBin, testArgs)
-	return bootUML(ctx, k, initrd, opt.mem, token, stdout, kernelLog)
+	v := vm{qemu: qemu, kernel: k, initrd: initrd, mem: opt.mem, cpus: guestCPUs}
+	logf("booting %s with %d modules under %s (TCG); running %s %q", k.image, len(modules), qemu, testBin, testArgs)
+	start := time.Now()
+	status, err := v.boot(ctx, token, stdout, kernelLog)
+	logf("the VM ran for %v", time.Since(start).Round(time.Millisecond))
+	return status, err
 }
 
 // writeInitramfs writes the initramfs holding files to path.
@@ -231,12 +250,11 @@ func writeInitramfs(path string, files []imageFile) error {
 	return f.Close()
 }
 
-// goBuild runs the go command for the guest: linux on the host's
-// architecture, and static, since the guest has no C library unless the
-// image carries one.
+// goBuild runs the go command for the guest: linux/amd64, and static,
+// since the guest has no C library unless the image carries one.
 func goBuild(ctx context.Context, args ...string) error {
 	cmd := exec.CommandContext(ctx, "go", args...)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH=amd64")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, out)

@@ -53,10 +53,28 @@ func TestModuleOrderErrors(t *testing.T) {
 	assert.ErrorContains(t, err, `module "nosuch": neither in`)
 
 	_, err = moduleOrder(dir, []string{"a"})
-	assert.ErrorContains(t, err, "dependency cycle")
+	assert.ErrorContains(t, err, "a cycle through")
 
 	_, err = moduleOrder(t.TempDir(), []string{"a"})
-	assert.ErrorContains(t, err, "modules.dep")
+	assert.ErrorContains(t, err, "modules.builtin", "a tree without modules.builtin is not a module tree")
+}
+
+func TestImagePackage(t *testing.T) {
+	got, err := imagePackage("linux-image-6.12.48+deb13-amd64 (= 6.12.48-1), initramfs-tools | linux-initramfs-tool")
+	require.NoError(t, err)
+	assert.Equal(t, "linux-image-6.12.48+deb13-amd64=6.12.48-1", got)
+
+	got, err = imagePackage("linux-image-6.1.0-40-amd64")
+	require.NoError(t, err)
+	assert.Equal(t, "linux-image-6.1.0-40-amd64", got)
+
+	_, err = imagePackage("initramfs-tools")
+	assert.ErrorContains(t, err, "no linux-image-* package")
+}
+
+func TestImageModuleName(t *testing.T) {
+	assert.Equal(t, "kernel_crypto_gcm.ko", imageModuleName("kernel/crypto/gcm.ko.xz"))
+	assert.Equal(t, "kernel_crypto_af_alg.ko", imageModuleName("kernel/crypto/af_alg.ko"))
 }
 
 func TestScanConsole(t *testing.T) {

@@ -28,21 +28,66 @@ const consoleTail = 16 << 10
 // crashed, /init could not run, or the kernel did not boot.
 var errNoExitLine = errors.New("the VM stopped without printing the exit line")
 
-// bootUML boots k with initrd as its initramfs and mem bytes of memory,
-// copies the program's output (the console lines between the start and
-// exit lines of the boot with token) to out, and returns the status from
-// the exit line. The console before the start line is the kernel's own;
-// it goes to kernelLog, and is quoted in the error when no exit line came.
-func bootUML(ctx context.Context, k kernel, initrd, mem, token string, out, kernelLog io.Writer) (int, error) {
-	// con0 is the guest's /dev/console, written to our stdout pipe; every
-	// other console and serial line is off so the guest reads nothing from
-	// the host.
-	cmd := exec.CommandContext(ctx, k.binary,
-		"mem="+mem, "initrd="+initrd,
-		"con=null", "ssl=null", "con0=null,fd:1",
-		"quiet", "panic=-1")
-	// UML runs the guest's processes as host processes of its own: kill
-	// them all together.
+// qemuProgram is the emulator that boots the kernel, and qemuPackage the
+// Debian package that has it.
+const (
+	qemuProgram = "qemu-system-x86_64"
+	qemuPackage = "qemu-system-x86"
+)
+
+// findQEMU returns the path of qemu-system-x86_64, or an error that names
+// the package to install.
+func findQEMU() (string, error) {
+	p, err := exec.LookPath(qemuProgram)
+	if err != nil {
+		return "", fmt.Errorf("%s not found: install Debian's %s package (apt-get install --no-install-recommends %s): %w",
+			qemuProgram, qemuPackage, qemuPackage, err)
+	}
+	return p, nil
+}
+
+// vm is how a kernel is booted.
+type vm struct {
+	qemu   string // the qemu-system-x86_64 program
+	kernel kernel
+	initrd string // the initramfs file
+	mem    string // guest memory, as qemu's -m takes it ("512M")
+	cpus   int
+}
+
+// qemuArgs returns qemu's command line for v. The machine is emulated in
+// software (TCG), never with KVM: vmtest must work where /dev/kvm is
+// missing or not the user's, and behave the same everywhere. "max" is the
+// CPU model with every feature TCG emulates (SSE4, AES-NI, PCLMULQDQ, AVX2
+// and XSAVE among them), so that the guest's Go code and kernel take the
+// same paths as on real hardware; it is the same on every host. The
+// guest's only device is the serial line of its console, on qemu's
+// standard output: no network, no disk, no display.
+func (v vm) qemuArgs() []string {
+	return []string{
+		"-nodefaults", "-no-user-config",
+		"-machine", "pc", "-accel", "tcg", "-cpu", "max",
+		"-smp", strconv.Itoa(v.cpus), "-m", v.mem,
+		"-display", "none", "-serial", "stdio", "-monitor", "none",
+		"-no-reboot",
+		"-kernel", v.kernel.image, "-initrd", v.initrd,
+		// panic=-1 reboots at once on a panic, and -no-reboot turns
+		// the reboot into qemu's exit.
+		"-append", "console=ttyS0 quiet panic=-1",
+	}
+}
+
+// boot boots v, copies the program's output (the console lines between
+// the start and exit lines of the boot with token) to out, and returns the
+// status from the exit line. The console before the start line is the
+// kernel's own; it goes to kernelLog, and is quoted in the error when no
+// exit line came.
+func (v vm) boot(ctx context.Context, token string, out, kernelLog io.Writer) (int, error) {
+	cmd := exec.CommandContext(ctx, v.qemu, v.qemuArgs()...)
+	// The guest reads nothing from the host: its console's input is
+	// /dev/null (os/exec's default), which also keeps qemu from putting
+	// a terminal into raw mode.
+	cmd.Stdin = nil
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
@@ -54,7 +99,7 @@ func bootUML(ctx context.Context, k kernel, initrd, mem, token string, out, kern
 		return 0, err
 	}
 	if err := cmd.Start(); err != nil {
-		return 0, fmt.Errorf("start %s: %w", k.binary, err)
+		return 0, fmt.Errorf("start %s: %w", v.qemu, err)
 	}
 
 	status, scanErr := scanConsole(stdout, token, out, log)
@@ -66,7 +111,7 @@ func bootUML(ctx context.Context, k kernel, initrd, mem, token string, out, kern
 	_, _ = io.Copy(log, stdout)
 	waitErr := cmd.Wait()
 	if scanErr != nil {
-		return 0, fmt.Errorf("%w (%s: %v); console:\n%s", scanErr, k.binary, waitErr, tail.Bytes())
+		return 0, fmt.Errorf("%w (%s: %v); console:\n%s", scanErr, qemuProgram, waitErr, tail.Bytes())
 	}
 	return status, nil
 }

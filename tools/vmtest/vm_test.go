@@ -17,7 +17,7 @@ import (
 )
 
 // vmRequirement names, in SOCKBOOK_REQUIRE, a machine that can fetch and
-// boot the user-mode Linux kernel.
+// boot the guest kernel in qemu.
 const vmRequirement = "vm"
 
 // selftest is the guest package: an AF_ALG test, and one that fails when
@@ -30,9 +30,12 @@ func TestVM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("boots a VM")
 	}
+	if _, err := findQEMU(); err != nil {
+		testenv.Skip(t, vmRequirement, err.Error())
+	}
 	cache := defaultCacheDir(t)
-	if _, err := umlKernel(context.Background(), cache, t.Logf); err != nil {
-		testenv.Skip(t, vmRequirement, "no user-mode Linux kernel: "+err.Error())
+	if _, err := debianKernel(context.Background(), cache, t.Logf); err != nil {
+		testenv.Skip(t, vmRequirement, "no Debian kernel to boot: "+err.Error())
 	}
 	bin := filepath.Join(t.TempDir(), "vmtest")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
