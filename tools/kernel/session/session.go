@@ -27,7 +27,6 @@ package session
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -439,9 +438,6 @@ const (
 	compiling phase = iota
 	running
 )
-
-// errClosed is the panic that ends a cell when its session closes.
-var errClosed = errors.New("session closed")
 
 // sources remembers the cells' sources by the file the interpreter's
 // positions point into, so that a traceback can name the cell and quote
