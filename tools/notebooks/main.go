@@ -4,6 +4,13 @@
 //	go run ./tools/notebooks                  # check every notebooks/*.ipynb
 //	go run ./tools/notebooks 02-tcp           # check notebooks/02-tcp.ipynb
 //	go run ./tools/notebooks -update 02-tcp   # re-run it and store its outputs
+//	go run ./tools/notebooks -vm 08-afalg     # check it inside a qemu guest
+//	go run ./tools/notebooks -vm -update 08-afalg
+//
+// With -vm the notebooks run inside a throwaway Linux kernel booted by
+// tools/vmtest, whose kernel offers what this machine's may not (AF_ALG):
+// there a cell skipped for an unmet requirement is a failure, and with
+// -update the outputs stored are the guest's.
 //
 // It is what `go run build.go notebooks` runs. The kernel is built first
 // (or taken from the cache when its sources have not changed).
@@ -39,16 +46,22 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	update := fs.Bool("update", false, "store the new outputs instead of comparing")
 	timeout := fs.Duration("timeout", nbrun.DefaultCellTimeout, "time limit for each cell")
 	parallel := fs.Int("parallel", 2, "notebooks run at once, each in its own kernel")
+	inVM := fs.Bool("vm", false, "run the notebooks inside a qemu guest (tools/vmtest)")
+	kernelPath := fs.String("kernel", "", "use this kernel `binary` instead of building one (as inside the guest)")
+	strict := fs.Bool("strict", false, "fail on a cell skipped for an unmet requirement (as inside the guest)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: notebooks [-update] [-timeout d] [-parallel n] [name|file.ipynb ...]")
+		fmt.Fprintln(fs.Output(), "usage: notebooks [-update] [-vm] [-timeout d] [-parallel n] [name|file.ipynb ...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	moduleDir, err := kernelbin.ModuleDir(ctx)
-	if err != nil {
-		return err
+	var moduleDir string
+	if *kernelPath == "" || !allFiles(fs.Args()) {
+		var err error
+		if moduleDir, err = kernelbin.ModuleDir(ctx); err != nil {
+			return err
+		}
 	}
 	paths, err := notebookPaths(moduleDir, fs.Args())
 	if err != nil {
@@ -58,9 +71,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintln(out, "no notebooks yet under notebooks/")
 		return nil
 	}
-	kernel, err := kernelbin.Build(ctx, moduleDir, os.Stderr)
-	if err != nil {
-		return fmt.Errorf("building the kernel: %w", err)
+	kernel := *kernelPath
+	if kernel == "" {
+		if kernel, err = kernelbin.Build(ctx, moduleDir, os.Stderr); err != nil {
+			return fmt.Errorf("building the kernel: %w", err)
+		}
+	}
+	if *inVM {
+		return runInVM(ctx, vmRun{moduleDir: moduleDir, kernel: kernel, paths: paths, update: *update, cellTimeout: *timeout}, out)
 	}
 	spec := kernelbin.Spec(kernel)
 
@@ -93,7 +111,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			continue
 		}
 		var passed, skipped, bad int
-		for _, c := range r.results {
+		for i, c := range r.results {
+			if *strict && c.Status == nbrun.Skipped && strings.HasPrefix(c.Reason, "requires ") {
+				c.Status = nbrun.Failed
+				c.Reason = "-strict: skipped, " + c.Reason
+				r.results[i] = c
+			}
 			switch c.Status {
 			case nbrun.Passed:
 				passed++
@@ -126,6 +149,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintln(out, "outputs stored")
 	}
 	return nil
+}
+
+// allFiles reports whether every name is an .ipynb file name, which needs
+// no module to resolve.
+func allFiles(names []string) bool {
+	for _, n := range names {
+		if !strings.HasSuffix(n, ".ipynb") {
+			return false
+		}
+	}
+	return len(names) > 0
 }
 
 // notebookPaths turns names ("02-tcp", "notebooks/02-tcp.ipynb", or a path

@@ -86,6 +86,8 @@ type options struct {
 	timeout time.Duration
 	verbose bool
 	env     listFlag
+	files   listFlag // HOST:GUEST
+	out     string
 }
 
 // listFlag collects the values of a flag given more than once.
@@ -114,6 +116,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, err
 	fs.DurationVar(&opt.timeout, "timeout", 10*time.Minute, "give up, killing the VM, after this long (building included)")
 	fs.BoolVar(&opt.verbose, "v", false, "show the kernel's console and what vmtest does on stderr")
 	fs.Var(&opt.env, "env", "pass `NAME` or NAME=value into the guest's environment (repeatable)")
+	fs.Var(&opt.files, "file", "put the host file `HOST:GUEST` into the image at the absolute path GUEST (repeatable); a program's shared libraries come with it")
+	fs.StringVar(&opt.out, "out", "", "copy the files the program leaves under "+bootcfg.OutDir+" into `dir` on the host")
 	if err := fs.Parse(args); err != nil {
 		return 0, errUsage
 	}
@@ -207,12 +211,31 @@ func runIn(ctx context.Context, opt *options, target string, testArgs []string, 
 		cfg.Modules = append(cfg.Modules, name)
 		files = append(files, imageFile{name: bootcfg.ModuleDir + "/" + name, mode: 0o644, data: data})
 	}
+	extra, err := extraFiles(opt.files)
+	if err != nil {
+		return 0, err
+	}
+	files = append(files, extra...)
 	libs, err := sharedLibs(testBin)
 	if err != nil {
 		return 0, fmt.Errorf("test binary %s: %w", testBin, err)
 	}
+	for _, f := range extra {
+		if f.mode&0o111 == 0 {
+			continue
+		}
+		more, err := sharedLibs(f.src)
+		if err != nil {
+			continue // an executable that is not ELF: a script, say
+		}
+		libs = append(libs, more...)
+	}
+	seenLib := map[string]bool{}
 	for _, lib := range libs {
-		files = append(files, imageFile{name: lib, mode: 0o755, src: lib})
+		if !seenLib[lib] {
+			seenLib[lib] = true
+			files = append(files, imageFile{name: lib, mode: 0o755, src: lib})
+		}
 	}
 	cfgJSON, err := json.Marshal(cfg)
 	if err != nil {
@@ -232,9 +255,52 @@ func runIn(ctx context.Context, opt *options, target string, testArgs []string, 
 	v := vm{qemu: qemu, kernel: k, initrd: initrd, mem: opt.mem, cpus: guestCPUs}
 	logf("booting %s with %d modules under %s (TCG); running %s %q", k.image, len(modules), qemu, testBin, testArgs)
 	start := time.Now()
-	status, err := v.boot(ctx, token, stdout, kernelLog)
+	var back map[string][]byte
+	if opt.out != "" {
+		back = map[string][]byte{}
+	}
+	status, err := v.boot(ctx, token, stdout, kernelLog, back)
 	logf("the VM ran for %v", time.Since(start).Round(time.Millisecond))
-	return status, err
+	if err != nil {
+		return status, err
+	}
+	for name, data := range back {
+		dst := filepath.Join(opt.out, name)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return status, err
+		}
+		if err := os.WriteFile(dst, data, 0o644); err != nil {
+			return status, err
+		}
+		logf("received %s (%d bytes)", dst, len(data))
+	}
+	return status, nil
+}
+
+// extraFiles reads the -file flags ("HOST:GUEST") into image files. GUEST
+// must be absolute and may not replace what vmtest puts there itself.
+func extraFiles(specs []string) ([]imageFile, error) {
+	var files []imageFile
+	for _, spec := range specs {
+		host, guest, ok := strings.Cut(spec, ":")
+		if !ok || host == "" || !filepath.IsAbs(guest) {
+			return nil, fmt.Errorf("-file %q: want HOST:GUEST with an absolute GUEST path", spec)
+		}
+		guest = filepath.Clean(guest)
+		switch guest {
+		case "/init", bootcfg.ConfigPath, bootcfg.TestPath:
+			return nil, fmt.Errorf("-file %q: %s is vmtest's own", spec, guest)
+		}
+		st, err := os.Stat(host)
+		if err != nil {
+			return nil, fmt.Errorf("-file %q: %w", spec, err)
+		}
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("-file %q: %s is not a regular file", spec, host)
+		}
+		files = append(files, imageFile{name: guest, mode: uint32(st.Mode().Perm()), src: host})
+	}
+	return files, nil
 }
 
 // writeInitramfs writes the initramfs holding files to path.

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"io"
 	"os"
 	"path/filepath"
@@ -90,22 +91,64 @@ func TestScanConsole(t *testing.T) {
 		"reboot: System halted",
 	}, "\n") + "\n"
 	var out, log bytes.Buffer
-	status, err := scanConsole(strings.NewReader(console), token, &out, &log)
+	status, err := scanConsole(strings.NewReader(console), token, &out, &log, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, status)
 	assert.Equal(t, "=== RUN   TestX\nvmtest ffff exit 0\n--- FAIL: TestX\nno newline", out.String())
 	assert.Equal(t, "Linux version 6.1\nvmtest 0123abcd exit 0\n", log.String())
 }
 
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// Files the guest sends back arrive whole, in pieces, and are kept out of
+// the program's output.
+func TestScanConsoleOutFiles(t *testing.T) {
+	const token = "feed"
+	console := strings.Join([]string{
+		bootcfg.StartLine(token),
+		"program output",
+		"last line without newline" + bootcfg.OutLine(token, b64("nb/a.ipynb"), b64("hello, ")),
+		bootcfg.OutLine(token, b64("nb/a.ipynb"), b64("world")),
+		bootcfg.OutLine(token, b64("empty"), ""),
+		bootcfg.OutLine("other", b64("forged"), b64("x")), // another token: output
+		bootcfg.ExitLine(token, 0),
+	}, "\n") + "\n"
+	var out bytes.Buffer
+	files := map[string][]byte{}
+	status, err := scanConsole(strings.NewReader(console), token, &out, io.Discard, files)
+	require.NoError(t, err)
+	assert.Equal(t, 0, status)
+	assert.Equal(t, "hello, world", string(files["nb/a.ipynb"]))
+	assert.Contains(t, files, "empty")
+	assert.Len(t, files, 2)
+	assert.Equal(t, "program output\nlast line without newline"+bootcfg.OutLine("other", b64("forged"), b64("x"))+"\n", out.String())
+}
+
+func TestExtraFiles(t *testing.T) {
+	host := filepath.Join(t.TempDir(), "k")
+	require.NoError(t, os.WriteFile(host, []byte("x"), 0o755))
+	files, err := extraFiles([]string{host + ":/vmtest/bin/k"})
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	assert.Equal(t, "/vmtest/bin/k", files[0].name)
+	assert.Equal(t, uint32(0o755), files[0].mode)
+	for _, bad := range []string{host, host + ":relative", ":/x", host + ":/init", "/no/such/file:/x", t.TempDir() + ":/x"} {
+		_, err := extraFiles([]string{bad})
+		assert.ErrorContains(t, err, "-file", bad)
+	}
+}
+
 func TestScanConsoleWithoutExitLine(t *testing.T) {
 	for name, console := range map[string]string{
-		"no start":   "Kernel panic - not syncing: No working init found.\n",
-		"no exit":    bootcfg.StartLine("t") + "\n=== RUN   TestX\n",
-		"cut off":    bootcfg.StartLine("t") + "\n" + bootcfg.ExitLine("t", 0)[:8],
-		"bad status": bootcfg.StartLine("t") + "\nvmtest t exit x\n",
+		"no start":    "Kernel panic - not syncing: No working init found.\n",
+		"no exit":     bootcfg.StartLine("t") + "\n=== RUN   TestX\n",
+		"cut off":     bootcfg.StartLine("t") + "\n" + bootcfg.ExitLine("t", 0)[:8],
+		"bad status":  bootcfg.StartLine("t") + "\nvmtest t exit x\n",
+		"bad out":     bootcfg.StartLine("t") + "\n" + bootcfg.OutLine("t", "!!", "") + "\n" + bootcfg.ExitLine("t", 0) + "\n",
+		"out escapes": bootcfg.StartLine("t") + "\n" + bootcfg.OutLine("t", b64("../x"), "") + "\n" + bootcfg.ExitLine("t", 0) + "\n",
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := scanConsole(strings.NewReader(console), "t", io.Discard, io.Discard)
+			_, err := scanConsole(strings.NewReader(console), "t", io.Discard, io.Discard, map[string][]byte{})
 			assert.Error(t, err)
 		})
 	}

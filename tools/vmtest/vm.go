@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,11 +80,12 @@ func (v vm) qemuArgs() []string {
 }
 
 // boot boots v, copies the program's output (the console lines between
-// the start and exit lines of the boot with token) to out, and returns the
-// status from the exit line. The console before the start line is the
+// the start and exit lines of the boot with token) to out, puts the files
+// the guest sent back into files (when not nil), and returns the status
+// from the exit line. The console before the start line is the
 // kernel's own; it goes to kernelLog, and is quoted in the error when no
 // exit line came.
-func (v vm) boot(ctx context.Context, token string, out, kernelLog io.Writer) (int, error) {
+func (v vm) boot(ctx context.Context, token string, out, kernelLog io.Writer, files map[string][]byte) (int, error) {
 	cmd := exec.CommandContext(ctx, v.qemu, v.qemuArgs()...)
 	// The guest reads nothing from the host: its console's input is
 	// /dev/null (os/exec's default), which also keeps qemu from putting
@@ -102,7 +105,7 @@ func (v vm) boot(ctx context.Context, token string, out, kernelLog io.Writer) (i
 		return 0, fmt.Errorf("start %s: %w", v.qemu, err)
 	}
 
-	status, scanErr := scanConsole(stdout, token, out, log)
+	status, scanErr := scanConsole(stdout, token, out, log, files)
 	if scanErr == nil {
 		// The report is in; whatever the guest still does is shutdown.
 		timer := time.AfterFunc(powerOffGrace, func() { _ = cmd.Cancel() })
@@ -118,10 +121,13 @@ func (v vm) boot(ctx context.Context, token string, out, kernelLog io.Writer) (i
 
 // scanConsole reads the guest's console from r: lines before the start
 // line go to log, lines after it to out until the exit line, whose status
-// it returns.
-func scanConsole(r io.Reader, token string, out, log io.Writer) (int, error) {
+// it returns. Out lines (bootcfg.OutLine) between them are files the guest
+// sends back: their contents are appended to files[path], or dropped when
+// files is nil.
+func scanConsole(r io.Reader, token string, out, log io.Writer, files map[string][]byte) (int, error) {
 	start := bootcfg.StartLine(token)
 	exitPrefix := strings.TrimSuffix(bootcfg.ExitLine(token, 0), "0")
+	outPrefix := bootcfg.OutPrefix(token)
 	br := bufio.NewReader(r)
 	started := false
 	for {
@@ -142,6 +148,11 @@ func scanConsole(r io.Reader, token string, out, log io.Writer) (int, error) {
 				return 0, fmt.Errorf("exit line %q: bad status: %w", strings.TrimSpace(line), convErr)
 			}
 			return status, nil
+		} else if i := strings.Index(line, outPrefix); i >= 0 {
+			_, _ = io.WriteString(out, line[:i])
+			if err := receiveOut(strings.TrimRight(line[i+len(outPrefix):], "\r\n"), files); err != nil {
+				return 0, err
+			}
 		} else if _, werr := io.WriteString(out, line); werr != nil {
 			return 0, werr
 		}
@@ -152,6 +163,28 @@ func scanConsole(r io.Reader, token string, out, log io.Writer) (int, error) {
 			return 0, fmt.Errorf("read console: %w", err)
 		}
 	}
+}
+
+// receiveOut decodes the fields of one out line ("path data", both
+// base64) into files. The path must stay inside the output folder.
+func receiveOut(fields string, files map[string][]byte) error {
+	b64Path, b64Data, _ := strings.Cut(fields, " ")
+	rawPath, err := base64.StdEncoding.DecodeString(b64Path)
+	if err != nil {
+		return fmt.Errorf("out line: bad path %q: %w", b64Path, err)
+	}
+	data, err := base64.StdEncoding.DecodeString(b64Data)
+	if err != nil {
+		return fmt.Errorf("out line for %q: bad data: %w", rawPath, err)
+	}
+	name := string(rawPath)
+	if !filepath.IsLocal(name) {
+		return fmt.Errorf("out line: path %q leaves the output folder", name)
+	}
+	if files != nil {
+		files[name] = append(files[name], data...)
+	}
+	return nil
 }
 
 // tailBuffer keeps the last max bytes written to it. The console and the

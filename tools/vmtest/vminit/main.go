@@ -1,18 +1,21 @@
 // Command vminit is the /init of the initramfs that vmtest boots. It runs
 // as process 1 of a throwaway kernel: it mounts proc, sys and devtmpfs,
 // loads the kernel modules the host picked (there is no modprobe in the
-// image, so dependencies come first in the list), runs the test program
-// with the arguments and environment from bootcfg.ConfigPath, prints the
-// exit marker line and powers the machine off.
+// image, so dependencies come first in the list), brings the loopback
+// interface up, runs the test program with the arguments and environment
+// from bootcfg.ConfigPath, sends the files of bootcfg.OutDir back over the
+// console, prints the exit marker line and powers the machine off.
 //
 // It must be linked statically (CGO_ENABLED=0): the image has no C library
 // of its own.
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,7 +51,72 @@ func run() {
 		return
 	}
 	fmt.Println(bootcfg.StartLine(cfg.Token))
-	fmt.Println(bootcfg.ExitLine(cfg.Token, runProgram(cfg)))
+	status := runProgram(cfg)
+	if err := sendOut(cfg.Token); err != nil {
+		fmt.Fprintf(os.Stderr, "vminit: send %s back: %v\n", bootcfg.OutDir, err)
+		if status == 0 {
+			status = bootcfg.ExitSetupFailed
+		}
+	}
+	fmt.Println(bootcfg.ExitLine(cfg.Token, status))
+}
+
+// sendOut prints every regular file under bootcfg.OutDir as OutLines. The
+// first line starts on a line of its own, whatever the program printed
+// last.
+func sendOut(token string) error {
+	first := true
+	return filepath.WalkDir(bootcfg.OutDir, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && path == bootcfg.OutDir {
+			return nil
+		}
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(bootcfg.OutDir, path)
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if first {
+			fmt.Println()
+			first = false
+		}
+		name := base64.StdEncoding.EncodeToString([]byte(filepath.ToSlash(rel)))
+		for {
+			n := min(len(data), bootcfg.OutChunk)
+			fmt.Println(bootcfg.OutLine(token, name, base64.StdEncoding.EncodeToString(data[:n])))
+			data = data[n:]
+			if len(data) == 0 {
+				return nil
+			}
+		}
+	})
+}
+
+// loopbackUp brings lo up, as the boot scripts of a full system would:
+// programs in the guest talk to each other over 127.0.0.1.
+func loopbackUp() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("loopback: %w", err)
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		return fmt.Errorf("loopback: %w", err)
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("loopback: get flags: %w", err)
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
+		return fmt.Errorf("loopback: set up: %w", err)
+	}
+	return nil
 }
 
 func setup() (bootcfg.Config, error) {
@@ -71,7 +139,7 @@ func setup() (bootcfg.Config, error) {
 			return cfg, err
 		}
 	}
-	return cfg, nil
+	return cfg, loopbackUp()
 }
 
 func mountAll() error {

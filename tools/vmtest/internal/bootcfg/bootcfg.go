@@ -14,7 +14,26 @@ const (
 	TestPath   = "/vmtest/test"        // the program to run
 	ModuleDir  = "/vmtest/modules"     // kernel modules, loaded in Config.Modules order
 	WorkDir    = "/vmtest/work"        // the program's working directory
+	// OutDir is the folder whose files come back to the host (vmtest
+	// -out), sent over the console after the program ends.
+	OutDir = "/vmtest/out"
 )
+
+// OutLine is a line that carries a piece of a file in OutDir back to the
+// host: its path relative to OutDir and up to OutChunk bytes of it, both
+// base64-encoded. A file's pieces come in order; an empty file has one
+// line with no data.
+func OutLine(token, b64Path, b64Data string) string {
+	return fmt.Sprintf("vmtest %s out %s %s", token, b64Path, b64Data)
+}
+
+// OutPrefix is how every OutLine starts.
+func OutPrefix(token string) string {
+	return fmt.Sprintf("vmtest %s out ", token)
+}
+
+// OutChunk is the most bytes of a file one OutLine carries.
+const OutChunk = 3 << 10
 
 // Config tells /init what to run.
 type Config struct {
