@@ -2,7 +2,7 @@
 // machine in one run, with an outside anchor for each, and writes the
 // results as Markdown, JSON and SVG charts for the site.
 //
-//	go run ./tools/bench [-short] [-out DIR] <echo|sendfile|aes-gcm|decode|all> [flags]
+//	go run ./tools/bench [-short] [-out DIR] <echo|sendfile|aes-gcm|decode|kernel|all> [flags]
 //
 // The subcommands:
 //
@@ -15,6 +15,10 @@
 //     with read/write, io.Copy, sendfile and copy_file_range, and cp.
 //   - aes-gcm: AES-GCM through the kernel's AF_ALG and through crypto/cipher.
 //   - decode: the IPv4, TCP and ARP decoders of pkg/sniff against gopacket.
+//   - kernel: the sockbook kernel's latencies (start, a trivial cell,
+//     inspect, complete, interrupting each blocking cell of its tests),
+//     from the Go benchmarks of tools/kernel, against the kernel's targets;
+//     and one notebook run by tools/nbrun and by Debian's nbclient.
 //
 // -short runs each briefly, as CI's smoke test does. Results go to
 // tools/bench/results unless -out says otherwise; -out "" writes nothing.
@@ -55,6 +59,7 @@ func subcommands() []subcommand {
 		{"sendfile", "file to file and file to TCP: read/write, io.Copy, sendfile, copy_file_range, cp", runSendfile},
 		{"aes-gcm", "AES-GCM through AF_ALG and crypto/cipher", runAESGCM},
 		{"decode", "packet decoders against gopacket", runDecode},
+		{"kernel", "the sockbook kernel: start, cells, inspect, interrupts; nbrun against nbclient", runKernel},
 	}
 }
 
