@@ -11,6 +11,7 @@ package testenv
 import (
 	"net"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -57,4 +58,27 @@ func MustHaveIPv6(t testing.TB) {
 		return
 	}
 	ln.Close()
+}
+
+// Chromium is the requirement name for a Chromium browser (see
+// ChromiumPath).
+const Chromium = "chromium"
+
+// ChromiumPath returns the browser that SOCKBOOK_CHROMIUM names, or
+// Debian's chromium; it skips (or fails, see Skip) when there is none.
+func ChromiumPath(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("SOCKBOOK_CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			Skip(t, Chromium, "SOCKBOOK_CHROMIUM="+p+": "+err.Error())
+		}
+		return p
+	}
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "chromium"} {
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	Skip(t, Chromium, "no chromium (apt-get install chromium, or set SOCKBOOK_CHROMIUM)")
+	return ""
 }

@@ -297,43 +297,6 @@ func TestShutdownEndsProcess(t *testing.T) {
 	require.NoError(t, k.Wait(ctx), "the kernel should exit, with status 0")
 }
 
-// BenchmarkStart measures starting a kernel until it answers
-// kernel_info_request with its iopub channel working. Target: 1 s.
-func BenchmarkStart(b *testing.B) {
-	path, err := kernelPath()
-	require.NoError(b, err)
-	var times []time.Duration
-	for b.Loop() {
-		start := time.Now()
-		k, err := jupyter.StartKernel(kernelbin.Spec(path), nil, nil)
-		require.NoError(b, err)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		c, err := k.Dial(ctx)
-		require.NoError(b, err)
-		times = append(times, time.Since(start))
-		cancel()
-		c.Close()
-		k.Close(time.Second)
-	}
-	reportMedian(b, times)
-}
-
-// BenchmarkCell measures a trivial cell's round trip: execute_request to
-// execute_reply and status idle. Target: 20 ms median.
-func BenchmarkCell(b *testing.B) {
-	_, c := startKernel(b)
-	ctx := context.Background()
-	var times []time.Duration
-	for b.Loop() {
-		start := time.Now()
-		ex, err := c.Execute(ctx, `n := 1 + 1`)
-		require.NoError(b, err)
-		require.Equal(b, "ok", ex.Reply.Status)
-		times = append(times, time.Since(start))
-	}
-	reportMedian(b, times)
-}
-
 // reportMedian adds the median of times to b's results, in milliseconds.
 func reportMedian(b *testing.B, times []time.Duration) {
 	slices.Sort(times)

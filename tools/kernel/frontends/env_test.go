@@ -26,12 +26,10 @@ import (
 	"github.com/sockbook/sockbook/tools/kernel/kernelbin"
 )
 
-// Requirement names for internal/testenv: .ci/jupyter lists both in
+// needJupyter is the requirement name for jupyter-notebook, jupyter
+// console and tmux: .ci/jupyter lists it (and testenv.Chromium) in
 // SOCKBOOK_REQUIRE, so there a missing tool fails the tests.
-const (
-	needJupyter  = "jupyter"  // jupyter-notebook, jupyter console and tmux
-	needChromium = "chromium" // the browser that drives the notebook
-)
+const needJupyter = "jupyter"
 
 // TestMain makes this process a child subreaper before the tests run: the
 // kernels Jupyter starts (in sessions of their own), tmux's daemonised

@@ -41,7 +41,7 @@ const chapter = "01-addresses.ipynb"
 // with Shift-Tab.
 func TestClassicNotebook(t *testing.T) {
 	notebookExe := lookTool(t, needJupyter, "/usr/bin/jupyter-notebook", "jupyter-notebook")
-	browserExe := chromiumPath(t)
+	browserExe := testenv.ChromiumPath(t)
 	noDescendantsLeft(t)
 	je := newJupyterEnv(t)
 
@@ -289,28 +289,6 @@ func synopsis(t *testing.T, pkgDir, name string) string {
 		}
 	}
 	t.Fatalf("no func %s in %s", name, pkgDir)
-	return ""
-}
-
-// chromiumPath finds Debian's chromium, or the binary SOCKBOOK_CHROMIUM
-// names, as tools/site's browser tests do.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("SOCKBOOK_CHROMIUM"); p != "" {
-		if _, err := exec.LookPath(p); err != nil {
-			testenv.Skip(t, needChromium, "SOCKBOOK_CHROMIUM="+p+": "+err.Error())
-		}
-		return p
-	}
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	testenv.Skip(t, needChromium, "no chromium (apt-get install chromium, or set SOCKBOOK_CHROMIUM)")
 	return ""
 }
 

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -25,32 +24,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Requirement names for internal/testenv: CI lists them in SOCKBOOK_REQUIRE
-// (see .ci/site), so there the browser tests fail instead of skipping.
-const (
-	needChromium = "chromium"
-	needAxe      = "axe-core"
-)
-
-// chromiumPath finds Debian's chromium, or the binary SOCKBOOK_CHROMIUM names.
-func chromiumPath(t *testing.T) string {
-	if p := os.Getenv("SOCKBOOK_CHROMIUM"); p != "" {
-		if _, err := exec.LookPath(p); err != nil {
-			testenv.Skip(t, needChromium, "SOCKBOOK_CHROMIUM="+p+": "+err.Error())
-		}
-		return p
-	}
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	if p, err := exec.LookPath("chromium"); err == nil {
-		return p
-	}
-	testenv.Skip(t, needChromium, "no chromium (apt-get install chromium, or set SOCKBOOK_CHROMIUM)")
-	return ""
-}
+// needAxe is a requirement name for internal/testenv: CI lists it and
+// testenv.Chromium in SOCKBOOK_REQUIRE (see .ci/site), so there the browser
+// tests fail instead of skipping.
+const needAxe = "axe-core"
 
 // axeSource reads axe.min.js from SOCKBOOK_AXE or where .ci/site installs it.
 func axeSource(t *testing.T) string {
@@ -73,7 +50,7 @@ func axeSource(t *testing.T) string {
 // startBrowser starts one headless chromium for the test, with a fresh
 // profile and without the background traffic a browser normally makes.
 func startBrowser(t *testing.T) context.Context {
-	exe := chromiumPath(t)
+	exe := testenv.ChromiumPath(t)
 	dir, err := os.MkdirTemp("", "sockbook-chromium-")
 	require.NoError(t, err)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
