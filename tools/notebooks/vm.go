@@ -53,8 +53,8 @@ func runInVM(ctx context.Context, r vmRun, out io.Writer) error {
 	}
 
 	back := filepath.Join(work, "out")
-	// Building the kernel and booting take most of a minute under TCG;
-	// each notebook's cells then run several times slower than here.
+	// Under TCG the guest's cells run several times slower than here
+	// (chapter 08: about 11 s in the guest), hence the longer limits.
 	args := []string{"run", "./tools/vmtest", "-mem", "1G", "-timeout", "20m", "-out", back,
 		"-file", r.kernel + ":" + guestKernel}
 	var guestPaths []string
