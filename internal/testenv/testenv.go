@@ -23,6 +23,10 @@ const (
 	IPv6  = "ipv6"  // a usable ::1
 	Glibc = "glibc" // tests built with -tags glibc and cgo, against the C library
 	AFALG = "afalg" // the kernel's crypto API over AF_ALG sockets
+
+	// IOAcct is the kernel's per-thread I/O accounting
+	// (/proc/thread-self/io, CONFIG_TASK_IO_ACCOUNTING).
+	IOAcct = "ioacct"
 )
 
 // Required reports whether SOCKBOOK_REQUIRE promises name.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/sockbook/sockbook/pkg/ioacct"
 	"io"
 	"os"
 	"syscall"
@@ -99,7 +100,7 @@ func (c Copier) transfer(out syscall.RawConn, w io.Writer, src *os.File) (Stats,
 	if err != nil {
 		return st, err
 	}
-	st.Kernel, err = countSyscalls(func() error {
+	st.Kernel, err = ioacct.Count(func() error {
 		var off int64
 		switch c.Method {
 		case Sendfile:

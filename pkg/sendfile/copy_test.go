@@ -70,7 +70,7 @@ func TestIOCopyTakesTheFastPath(t *testing.T) {
 	slow, err := sendfile.Copier{Method: sendfile.ReadWrite, Chunk: 32 << 10}.CopyFile(filepath.Join(dir, "slow"), src)
 	require.NoError(t, err)
 	if !fast.Kernel.Measured {
-		t.Skip("the kernel keeps no per-thread I/O accounting (/proc/thread-self/io)")
+		testenv.Skip(t, testenv.IOAcct, "the kernel keeps no per-thread I/O accounting (/proc/thread-self/io)")
 	}
 	t.Logf("io.Copy: %+v; read/write: %+v", fast.Kernel, slow.Kernel)
 	assert.Equal(t, int64(128), slow.Kernel.ReadCalls, "read/write loop: 4 MiB in 32 KiB reads")

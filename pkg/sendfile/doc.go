@@ -22,12 +22,12 @@
 // sendfile, and socket to file uses splice. The [IOCopy] method is there to
 // show that: every copy records, next to its own call counts, how many read
 // and write system calls the kernel saw the copying thread make
-// ([KernelIO]), so an io.Copy that did the work in one call can be told
+// ([ioacct.Counts]), so an io.Copy that did the work in one call can be told
 // from a read/write loop that took hundreds.
 //
 // File-to-file copies need Linux: sendfile to a file and copy_file_range are
 // Linux system calls. Elsewhere the package still builds; sendfile there
 // writes only to sockets, and [CopyFileRange] gives way to [Sendfile] at
-// once, saying why in Stats.Fallback. The per-thread counts of [KernelIO]
-// come from /proc and are zero where it is missing.
+// once, saying why in Stats.Fallback. The per-thread counts of
+// [ioacct.Counts] come from /proc and are zero where it is missing.
 package sendfile

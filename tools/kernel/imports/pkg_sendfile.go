@@ -24,11 +24,10 @@ func init() {
 			"ReadWrite":     ValueOf(sendfile.ReadWrite),
 			"Sendfile":      ValueOf(sendfile.Sendfile),
 		}, Types: map[string]Type{
-			"Copier":   TypeOf((*sendfile.Copier)(nil)).Elem(),
-			"KernelIO": TypeOf((*sendfile.KernelIO)(nil)).Elem(),
-			"Method":   TypeOf((*sendfile.Method)(nil)).Elem(),
-			"Server":   TypeOf((*sendfile.Server)(nil)).Elem(),
-			"Stats":    TypeOf((*sendfile.Stats)(nil)).Elem(),
+			"Copier": TypeOf((*sendfile.Copier)(nil)).Elem(),
+			"Method": TypeOf((*sendfile.Method)(nil)).Elem(),
+			"Server": TypeOf((*sendfile.Server)(nil)).Elem(),
+			"Stats":  TypeOf((*sendfile.Stats)(nil)).Elem(),
 		}, Untypeds: map[string]string{
 			"DefaultChunk": "int:1048576",
 		},
