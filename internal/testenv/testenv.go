@@ -23,6 +23,7 @@ const (
 	IPv6  = "ipv6"  // a usable ::1
 	Glibc = "glibc" // tests built with -tags glibc and cgo, against the C library
 	AFALG = "afalg" // the kernel's crypto API over AF_ALG sockets
+	VM    = "vm"    // qemu and a Debian kernel to boot a guest (tools/vmtest)
 
 	// IOAcct is the kernel's per-thread I/O accounting
 	// (/proc/thread-self/io, CONFIG_TASK_IO_ACCOUNTING).

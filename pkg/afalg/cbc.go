@@ -94,8 +94,11 @@ func (c *CBC) Encrypt(iv, plaintext []byte) ([]byte, error) {
 }
 
 // Decrypt decrypts ciphertext with iv and removes the PKCS#7 padding. Its
-// length must be a non-zero multiple of 16. Invalid padding, which is what
-// a wrong key or iv usually produces, is ErrPadding.
+// length must be a non-zero multiple of 16. Invalid padding, which a wrong
+// key almost always produces, is ErrPadding. A wrong iv changes only the
+// first 16 bytes of the plaintext (CBC uses the iv for the first block
+// alone): a one-block message then fails the padding check, but a longer
+// one decrypts without error, its first block wrong.
 func (c *CBC) Decrypt(iv, ciphertext []byte) ([]byte, error) {
 	if err := checkIV(iv); err != nil {
 		return nil, err

@@ -104,7 +104,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	failed := 0
 	for _, r := range reports {
-		rel, _ := filepath.Rel(moduleDir, r.path)
+		rel, err := filepath.Rel(moduleDir, r.path)
+		if moduleDir == "" || err != nil {
+			// Inside the guest there is no module: the name says enough.
+			rel = filepath.Base(r.path)
+		}
 		if r.err != nil {
 			failed++
 			fmt.Fprintf(out, "FAIL %s: %v\n", rel, r.err)

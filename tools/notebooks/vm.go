@@ -57,6 +57,12 @@ func runInVM(ctx context.Context, r vmRun, out io.Writer) error {
 	// (chapter 08: about 11 s in the guest), hence the longer limits.
 	args := []string{"run", "./tools/vmtest", "-mem", "1G", "-timeout", "20m", "-out", back,
 		"-file", r.kernel + ":" + guestKernel}
+	// The ARP sniffer's cell builds its namespaces with ip(8); the image
+	// has no iproute2 of its own, so the host's comes along (with its
+	// shared libraries). Without it that one cell fails, naming ip.
+	if ip, err := exec.LookPath("ip"); err == nil {
+		args = append(args, "-file", ip+":/vmtest/ip")
+	}
 	var guestPaths []string
 	for _, p := range r.paths {
 		g := guestDir + "/" + filepath.Base(p)

@@ -16,16 +16,18 @@ import (
 	"strings"
 )
 
-// defaultModules are the modules AF_ALG's tests need that Debian builds as
-// modules: the socket family and its three interfaces, and the templates
-// and algorithms behind "gcm(aes)", "cbc(aes)", "hmac(…)" and the SHA-2
-// and SHA-3 hashes. Inside the VM no modprobe answers the kernel's
+// defaultModules are the modules the guest's tests and notebooks need that
+// Debian builds as modules: AF_ALG's socket family and its three
+// interfaces, the templates and algorithms behind "gcm(aes)", "cbc(aes)",
+// "hmac(…)" and the SHA-2 and SHA-3 hashes, and veth for the ARP sniffer's
+// pair of network namespaces. Inside the VM no modprobe answers the kernel's
 // request_module, so everything is loaded up front. Those built into the
 // kernel (cbc and hmac, in Debian's amd64 kernel) are skipped.
 var defaultModules = []string{
 	"af_alg", "algif_hash", "algif_skcipher", "algif_aead",
 	"gf128mul", "ghash-generic", "ctr", "gcm", "cbc", "hmac",
 	"sha512_generic", "sha3_generic",
+	"veth",
 }
 
 // kernelPackage is the Debian metapackage that names the current amd64

@@ -1,8 +1,9 @@
 // Command vminit is the /init of the initramfs that vmtest boots. It runs
 // as process 1 of a throwaway kernel: it mounts proc, sys and devtmpfs,
 // loads the kernel modules the host picked (there is no modprobe in the
-// image, so dependencies come first in the list), brings the loopback
-// interface up, runs the test program with the arguments and environment
+// image, so dependencies come first in the list), writes the few system
+// files programs expect (/etc/hosts, a host name, /run and /tmp), brings
+// the loopback interface up, runs the test program with the arguments and environment
 // from bootcfg.ConfigPath, sends the files of bootcfg.OutDir back over the
 // console, prints the exit marker line and powers the machine off.
 //
@@ -134,6 +135,9 @@ func setup() (bootcfg.Config, error) {
 	if err := rawConsole(); err != nil {
 		return cfg, err
 	}
+	if err := systemFiles(); err != nil {
+		return cfg, err
+	}
 	for _, name := range cfg.Modules {
 		if err := loadModule(filepath.Join(bootcfg.ModuleDir, name)); err != nil {
 			return cfg, err
@@ -154,6 +158,32 @@ func mountAll() error {
 		if err := unix.Mount(m.fstype, m.target, m.fstype, 0, ""); err != nil {
 			return fmt.Errorf("mount %s on %s: %w", m.fstype, m.target, err)
 		}
+	}
+	return nil
+}
+
+// guestHostname is the guest's host name, which /etc/hosts resolves.
+const guestHostname = "sockbook-vm"
+
+// systemFiles gives the image what a booted system has and programs rely
+// on: /etc/hosts, without which Go's resolver sends even "localhost" to a
+// DNS server the guest does not have; a host name; and /run and /tmp
+// (ip netns keeps its namespaces under /run/netns).
+func systemFiles() error {
+	for _, dir := range []string{"/etc", "/run", "/tmp"} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := os.Chmod("/tmp", 0o1777); err != nil {
+		return err
+	}
+	hosts := "127.0.0.1\tlocalhost " + guestHostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+	if err := os.WriteFile("/etc/hosts", []byte(hosts), 0o644); err != nil {
+		return err
+	}
+	if err := unix.Sethostname([]byte(guestHostname)); err != nil {
+		return fmt.Errorf("set host name: %w", err)
 	}
 	return nil
 }
