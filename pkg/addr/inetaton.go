@@ -30,8 +30,9 @@ func InetAton(s string) ([4]byte, error) {
 
 // InetAtonExact is [InetAton] without the tolerance for trailing text: the
 // whole of s must be the address. glibc's getaddrinfo parses numeric IPv4
-// hosts this way (its internal __inet_aton_exact), so "0xc000027b" and
-// "3221226198" are valid hosts but "1.2.3.4 junk" is not.
+// hosts this way (its internal __inet_aton_exact) since glibc 2.29, the fix
+// for CVE-2016-10739, so "0xc000027b" and "3221226198" are valid hosts but
+// "1.2.3.4 junk" is not; up to 2.28 it accepted the trailing text.
 func InetAtonExact(s string) ([4]byte, error) {
 	a, end, err := parseIPv4("inet_aton", s)
 	if err != nil {
