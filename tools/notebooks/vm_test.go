@@ -53,7 +53,7 @@ func TestVMCatchesTamperedOutputs(t *testing.T) {
 	require.Error(t, err, "a tampered chapter 08 passed in the guest")
 
 	report := out.String()
-	assert.Contains(t, report, "FAIL 08-afalg.ipynb: 11 passed, 2 failed, 0 skipped", "the guest's verdict on the notebook")
+	assert.Regexp(t, `FAIL 08-afalg.ipynb: \d+ passed, 2 failed, 0 skipped`, report, "the guest's verdict on the notebook")
 	assert.Contains(t, report, "-backend: go (AF_ALG)")
 	assert.Contains(t, report, "+backend: kernel (AF_ALG)")
 	assert.Contains(t, report, "-SealFile, backend kernel: kernel saw 3 read-side")
