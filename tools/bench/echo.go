@@ -266,13 +266,22 @@ func (b *echoBench) loadRun(ctx context.Context, kind, mode string, round int) E
 		run.Err = err.Error()
 		return run
 	}
+	// The connections are dialled (and, for TLS, handshaken) before the
+	// "before" reading and closed after the "after" one, so the CPU
+	// counted is the echoes' alone.
+	load.Duration = b.o.duration
+	conns, err := load.Dial(ctx)
+	if err != nil {
+		run.Err = err.Error()
+		return run
+	}
+	defer closeAll(conns)
 	before, err := p.usage()
 	if err != nil {
 		run.Err = err.Error()
 		return run
 	}
-	load.Duration = b.o.duration
-	run.Load, err = load.Run(ctx)
+	run.Load, err = load.Offer(ctx, conns)
 	after, uerr := p.usage()
 	if err = errors.Join(err, uerr); err != nil {
 		run.Err = err.Error()
@@ -281,9 +290,6 @@ func (b *echoBench) loadRun(ctx context.Context, kind, mode string, round int) E
 	if run.Load.Err != "" {
 		run.Err = run.Load.Err
 	}
-	// The connections' handshakes happen before the "before" reading, so
-	// the CPU counted is the echoes' alone (and closing the connections,
-	// which happens inside Run and costs the server little).
 	if n := float64(run.Load.Echoes); n > 0 {
 		run.UserNs = float64(after.User-before.User) / n
 		run.SystemNs = float64(after.System-before.System) / n

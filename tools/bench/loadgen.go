@@ -84,23 +84,43 @@ func echoOnce(c net.Conn, msg, reply []byte) error {
 // Run opens the connections, offers the load for l.Duration and closes
 // them. A connection that fails stops and is counted; the others go on.
 func (l Load) Run(ctx context.Context) (LoadResult, error) {
+	conns, err := l.Dial(ctx)
+	if err != nil {
+		return LoadResult{}, err
+	}
+	defer closeAll(conns)
+	return l.Offer(ctx, conns)
+}
+
+// Dial checks l and opens its l.Conns connections, handshaking each for a
+// TLS server. Callers that measure the server's CPU around Offer dial
+// first, so that the handshakes fall outside their window.
+func (l Load) Dial(ctx context.Context) ([]net.Conn, error) {
 	if l.Conns < 1 || l.Size < 1 || l.Duration <= 0 || l.Rate < 0 {
-		return LoadResult{}, fmt.Errorf("load: %d connections of %d-byte messages for %v at %v/s: all must be positive", l.Conns, l.Size, l.Duration, l.Rate)
+		return nil, fmt.Errorf("load: %d connections of %d-byte messages for %v at %v/s: all must be positive", l.Conns, l.Size, l.Duration, l.Rate)
 	}
 	conns := make([]net.Conn, 0, l.Conns)
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
 	for range l.Conns {
 		c, err := dialEcho(ctx, l.Addr, nil, l.TLS)
 		if err != nil {
-			return LoadResult{}, err
+			closeAll(conns)
+			return nil, err
 		}
 		conns = append(conns, c)
 	}
+	return conns, nil
+}
 
+func closeAll(conns []net.Conn) {
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// Offer offers the load on conns, which Dial opened, for l.Duration. A
+// connection that fails stops and is counted; the others go on. The
+// caller closes conns.
+func (l Load) Offer(ctx context.Context, conns []net.Conn) (LoadResult, error) {
 	var (
 		res      LoadResult
 		mu       sync.Mutex

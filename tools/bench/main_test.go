@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -164,6 +165,40 @@ func TestLoadRun(t *testing.T) {
 
 	_, err = Load{Addr: ln.Addr().String(), Conns: 0, Size: 10, Duration: time.Second}.Run(ctx)
 	assert.ErrorContains(t, err, "0 connections")
+}
+
+// TestLoadDialsBeforeOffer checks what the echo benchmark's CPU window
+// relies on: every connection is open once Dial returns, and Offer opens
+// none.
+func TestLoadDialsBeforeOffer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	var accepted atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			go func() {
+				defer c.Close()
+				io.Copy(c, c)
+			}()
+		}
+	}()
+	ctx := context.Background()
+	load := Load{Addr: ln.Addr().String(), Conns: 3, Size: 10, Duration: 100 * time.Millisecond}
+	conns, err := load.Dial(ctx)
+	require.NoError(t, err)
+	defer closeAll(conns)
+	require.Len(t, conns, 3)
+	require.Eventually(t, func() bool { return accepted.Load() == 3 }, 5*time.Second, 10*time.Millisecond)
+	res, err := load.Offer(ctx, conns)
+	require.NoError(t, err)
+	assert.Positive(t, res.Echoes)
+	assert.Equal(t, int64(3), accepted.Load(), "Offer dialled")
 }
 
 func TestHistogram(t *testing.T) {
