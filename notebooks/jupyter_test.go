@@ -37,7 +37,7 @@ nbformat.write(nb, sys.argv[2])
 func needJupyter(t testing.TB) {
 	t.Helper()
 	if out, err := exec.Command(python, "-c", "import nbclient, nbformat").CombinedOutput(); err != nil {
-		testenv.Skip(t, "jupyter", "needs Debian's python3-nbclient and python3-nbformat: "+strings.TrimSpace(string(out)))
+		testenv.Skip(t, testenv.Jupyter, "needs Debian's python3-nbclient and python3-nbformat: "+strings.TrimSpace(string(out)))
 	}
 }
 

@@ -28,6 +28,12 @@ const (
 	// IOAcct is the kernel's per-thread I/O accounting
 	// (/proc/thread-self/io, CONFIG_TASK_IO_ACCOUNTING).
 	IOAcct = "ioacct"
+	// Jupyter is Debian's Jupyter: python3-nbformat, nbclient, the
+	// notebook server and console (.ci/run installs them).
+	Jupyter = "jupyter"
+	// Cpio is GNU cpio, the independent reader tools/vmtest/cpio's
+	// archives are checked against.
+	Cpio = "cpio"
 )
 
 // Required reports whether SOCKBOOK_REQUIRE promises name.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -114,7 +115,7 @@ func randomNotebook(r *rand.Rand) *Notebook {
 func TestWriterMatchesJupyter(t *testing.T) {
 	py := "/usr/bin/python3"
 	if err := exec.Command(py, "-c", "import nbformat").Run(); err != nil {
-		t.Skipf("needs Debian's python3-nbformat for %s: %v", py, err)
+		testenv.Skip(t, testenv.Jupyter, fmt.Sprintf("needs Debian's python3-nbformat for %s: %v", py, err))
 	}
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(1, 2))

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/tools/vmtest/internal/bootcfg"
 )
 
@@ -205,7 +206,7 @@ func TestSharedLibs(t *testing.T) {
 	// Debian's /bin/sh is dynamically linked against the C library.
 	libs, err := sharedLibs("/bin/sh")
 	if err != nil {
-		t.Skipf("no dynamically linked /bin/sh: %v", err)
+		testenv.Skip(t, testenv.VM, "no dynamically linked /bin/sh to build the guest image with: "+err.Error())
 	}
 	require.NotEmpty(t, libs)
 	assert.Contains(t, libs[0], "ld-linux", "the dynamic loader comes first")

@@ -18,7 +18,7 @@ import (
 
 // vmRequirement names, in SOCKBOOK_REQUIRE, a machine that can fetch and
 // boot the guest kernel in qemu.
-const vmRequirement = "vm"
+const vmRequirement = testenv.VM
 
 // selftest is the guest package: an AF_ALG test, and one that fails when
 // VMTEST_FAIL=1.
@@ -108,7 +108,7 @@ func defaultCacheDir(t *testing.T) string {
 	t.Helper()
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		t.Skipf("no user cache directory: %v", err)
+		testenv.Skip(t, testenv.VM, "no user cache directory for the guest image: "+err.Error())
 	}
 	return filepath.Join(dir, "sockbook", "vm")
 }

@@ -29,7 +29,7 @@ import (
 // needJupyter is the requirement name for jupyter-notebook, jupyter
 // console and tmux: .ci/jupyter lists it (and testenv.Chromium) in
 // SOCKBOOK_REQUIRE, so there a missing tool fails the tests.
-const needJupyter = "jupyter"
+const needJupyter = testenv.Jupyter
 
 // TestMain makes this process a child subreaper before the tests run: the
 // kernels Jupyter starts (in sessions of their own), tmux's daemonised

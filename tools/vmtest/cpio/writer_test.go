@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -128,7 +129,7 @@ func TestInodesAreDistinct(t *testing.T) {
 func TestCpioTool(t *testing.T) {
 	path, err := exec.LookPath("cpio")
 	if err != nil {
-		t.Skip("cpio is not installed (Debian package cpio)")
+		testenv.Skip(t, testenv.Cpio, "cpio is not installed (Debian package cpio): "+err.Error())
 	}
 	cmd := exec.Command(path, "-t", "--quiet")
 	cmd.Stdin = bytes.NewReader(writeArchive(t, sample))
