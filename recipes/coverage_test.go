@@ -73,7 +73,7 @@ func TestCoverage(t *testing.T) {
 	inNotebook := notebookRecipes(t, "..")
 	courseHas := map[string]bool{}
 	for _, l := range readLessons(t) {
-		for _, slug := range l.recipes {
+		for _, slug := range l.Recipes {
 			courseHas[slug] = true
 		}
 	}

@@ -100,7 +100,7 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 	defer events.Body.Close()
 	sc := bufio.NewScanner(events.Body)
 	require.True(t, sc.Scan()) // ": connected"
-	lesson := "---\ntitle: Added while serving\nminutes: 5\n---\n# Added while serving\n"
+	lesson := "---\ntitle: Added while serving\nchapter: 01-addresses\nrecipes: []\nminutes: 5\n---\n# Added while serving\n"
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "tutorials", "lessons"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(root, "tutorials", "lessons", "01-addresses.md"), []byte(lesson), 0o644))
 	got := make(chan string, 1)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -42,37 +41,12 @@ type chart struct {
 	disk, site string
 }
 
-// benchmarks finds the results markdown files and charts in the Benchmarks
-// folder and routes each chart's repository path to its copy on the site.
-// A missing folder, or one without *.md files, gives no page.
-func (s *site) benchmarks() (mds []string, charts []chart, err error) {
-	dir := s.cfg.Benchmarks
-	if mds, err = filepath.Glob(filepath.Join(dir, "*.md")); err != nil || len(mds) == 0 {
-		return nil, nil, err
-	}
-	slices.Sort(mds)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	repoDir := s.benchRepoPath()
-	for _, e := range entries {
-		if e.IsDir() || !slices.Contains(chartExts, strings.ToLower(path.Ext(e.Name()))) {
-			continue
-		}
-		c := chart{disk: filepath.Join(dir, e.Name()), site: benchSiteDir + "/" + e.Name()}
-		charts = append(charts, c)
-		s.routes[repoDir+"/"+e.Name()] = c.site
-	}
-	return mds, charts, nil
-}
-
 // benchRepoPath is the repository path of the Benchmarks folder. Links in
 // the results are relative to it; a folder outside Root is read as if it
 // were the default one.
-func (s *site) benchRepoPath() string {
-	root, err1 := filepath.Abs(s.cfg.Root)
-	dir, err2 := filepath.Abs(s.cfg.Benchmarks)
+func benchRepoPath(cfg Config) string {
+	root, err1 := filepath.Abs(cfg.Root)
+	dir, err2 := filepath.Abs(cfg.Benchmarks)
 	if err1 != nil || err2 != nil {
 		return benchRepoDir
 	}
@@ -102,9 +76,13 @@ func (p prefixedIDs) Generate(value []byte, kind ast.NodeKind) []byte {
 func (p prefixedIDs) Put(value []byte) { p.page.Put(value) }
 
 // renderBenchmarks renders each results file as a section of one page,
-// its headings one level down so the page keeps a single h1.
+// its headings one level down so the page keeps a single h1. Without
+// results there is no page (nil).
 func (s *site) renderBenchmarks(mds []string) (*page, error) {
-	repoDir := s.benchRepoPath()
+	if len(mds) == 0 {
+		return nil, nil
+	}
+	repoDir := benchRepoPath(s.cfg)
 	p := &page{Path: "benchmarks.html", Title: "Benchmarks", Kind: "benchmarks"}
 	repo := strings.TrimSuffix(s.cfg.RepoURL, "/")
 	data := benchPage{Dir: repoDir, Source: repo + "/tree/main/" + repoDir, Method: repo + "/blob/main/tools/bench/README.md"}

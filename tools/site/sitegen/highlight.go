@@ -11,6 +11,7 @@ import (
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/sockbook/sockbook/internal/lesson"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
@@ -270,22 +271,23 @@ func (r *codeRenderer) renderCode(w util.BufWriter, source []byte, n ast.Node, e
 		return ast.WalkContinue, nil
 	}
 	var lang string
-	if fc, ok := n.(*ast.FencedCodeBlock); ok {
+	fc, fenced := n.(*ast.FencedCodeBlock)
+	if fenced {
 		lang = string(fc.Language(source))
+	}
+	if lang == "quiz" {
+		html, err := r.site.renderQuiz(lesson.Block(source, fc))
+		if err != nil {
+			return ast.WalkStop, err
+		}
+		w.WriteString(html)
+		return ast.WalkSkipChildren, nil
 	}
 	var code strings.Builder
 	lines := n.Lines()
 	for i := 0; i < lines.Len(); i++ {
 		seg := lines.At(i)
 		code.Write(seg.Value(source))
-	}
-	if lang == "quiz" {
-		html, err := r.site.renderQuiz(code.String())
-		if err != nil {
-			return ast.WalkStop, err
-		}
-		w.WriteString(html)
-		return ast.WalkSkipChildren, nil
 	}
 	r.site.highlight(w, lang, code.String())
 	return ast.WalkSkipChildren, nil

@@ -2,6 +2,7 @@ package sitegen
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/sockbook/sockbook/internal/lesson"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -73,6 +75,7 @@ type doc struct {
 	src      string // repository-relative path of the document, e.g. "tutorials/lessons/01-addresses.md"
 	page     string // site path of the page it renders into
 	site     *site
+	line     int    // the line of src's file the document starts on, for errors (0: 1)
 	firstID  string // id for the first heading (a recipe's slug), if any
 	demote   int    // levels to move every heading down, so a document can be a section
 	charts   bool   // images are charts copied into the site: each must resolve to one, and gets class "chart"
@@ -111,9 +114,21 @@ func (s *site) render(d *doc, src string, ids parser.IDs) (template.HTML, error)
 	}
 	var buf bytes.Buffer
 	if err := s.md.Renderer().Render(&buf, d.source, root); err != nil {
-		return "", fmt.Errorf("%s: %w", d.src, err)
+		return "", d.locate(err)
 	}
 	return template.HTML(wrapTables(buf.String())), nil
+}
+
+// locate names d's file in err: a *lesson.SyntaxError (a quiz) gets the
+// file and the line in it, anything else the file as a prefix.
+func (d *doc) locate(err error) error {
+	var se *lesson.SyntaxError
+	if errors.As(err, &se) && se.File == "" {
+		se.File = d.src
+		se.Line += max(d.line, 1) - 1
+		return err
+	}
+	return fmt.Errorf("%s: %w", d.src, err)
 }
 
 // A wide table scrolls sideways in its wrapper, which therefore takes

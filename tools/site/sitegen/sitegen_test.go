@@ -195,15 +195,17 @@ func TestBadInput(t *testing.T) {
 		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
 	}
+	fm := "---\ntitle: A\nchapter:\nrecipes: []\n" // a front matter without minutes
 	for name, tc := range map[string]struct{ file, text, want string }{
-		"no front matter":   {"lessons/01-a.md", "# A\n", "lessons/01-a.md: no front matter"},
-		"unclosed":          {"lessons/01-a.md", "---\ntitle: A\n", "front matter is not closed"},
-		"no title":          {"lessons/01-a.md", "---\nchapter: 01-addresses\n---\n", "front matter has no title"},
-		"bad minutes":       {"lessons/01-a.md", "---\ntitle: A\nminutes: soon\n---\n", `minutes "soon" is not a whole number`},
-		"unknown recipe":    {"lessons/01-a.md", "---\ntitle: A\nrecipes: [hostname, nope]\n---\n", `names recipe "nope", which is not in recipes.tsv`},
-		"two right answers": {"lessons/01-a.md", "---\ntitle: A\n---\n```quiz\n? Q\n+ a :: b\n+ c :: d\n```\n", `quiz question "Q" has 2 right answers`},
-		"answer w/o why":    {"lessons/01-a.md", "---\ntitle: A\n---\n```quiz\n? Q\n+ a\n```\n", `has no " :: explanation"`},
-		"escaping link":     {"README.md", "[x](../../../etc/passwd)", `link "../../../etc/passwd" leaves the repository`},
+		"no front matter":      {"lessons/01-a.md", "# A\n", "lessons/01-a.md:1: no front matter"},
+		"unclosed":             {"lessons/01-a.md", "---\ntitle: A\n", "front matter is not closed"},
+		"no title":             {"lessons/01-a.md", "---\nchapter: 01-addresses\n---\n", "lessons/01-a.md:3: front matter has no title"},
+		"bad minutes":          {"lessons/01-a.md", fm + "minutes: soon\n---\n", `lessons/01-a.md:5: front matter minutes "soon" is not a positive whole number`},
+		"unknown recipe":       {"lessons/01-a.md", "---\ntitle: A\nchapter:\nrecipes: [hostname, nope]\nminutes: 5\n---\n", `names recipe "nope", which is not in recipes.tsv`},
+		"two right answers":    {"lessons/01-a.md", fm + "minutes: 5\n---\n\n```quiz\n? Q\n+ a :: b\n+ c :: d\n```\n", `lessons/01-a.md:9: quiz question "Q" has 2 answers, 2 of them right`},
+		"answer w/o why":       {"lessons/01-a.md", fm + "minutes: 5\n---\n```quiz\n? Q\n+ a\n```\n", `lessons/01-a.md:9: quiz answer "+ a" is not "answer :: explanation"`},
+		"quiz in the syllabus": {"README.md", "# Course\n\n```quiz\n? Q\n+ a :: b\n```\n", `README.md:4: quiz question "Q" has 1 answers`},
+		"escaping link":        {"README.md", "[x](../../../etc/passwd)", `link "../../../etc/passwd" leaves the repository`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := sampleConfig(t)
