@@ -1,4 +1,4 @@
-package recipes
+package recipes_test
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sockbook/sockbook/internal/lesson"
+	"github.com/sockbook/sockbook/recipes"
 	"github.com/stretchr/testify/require"
 )
 
@@ -39,7 +40,7 @@ func readLessons(t *testing.T) []lessonFile {
 // by some lesson, every slug a lesson lists exists, and each chapter's
 // lesson is named for its chapter.
 func TestCourse(t *testing.T) {
-	rs, err := All()
+	rs, err := recipes.All()
 	require.NoError(t, err)
 	for _, p := range checkCourse(rs, readLessons(t)) {
 		t.Error(p)
@@ -47,7 +48,7 @@ func TestCourse(t *testing.T) {
 }
 
 // checkCourse returns what is wrong with lessons as the course face of rs.
-func checkCourse(rs []Recipe, lessons []lessonFile) []string {
+func checkCourse(rs []recipes.Recipe, lessons []lessonFile) []string {
 	var problems []string
 	chapterOf := map[string]string{}
 	for _, r := range rs {
@@ -59,7 +60,7 @@ func checkCourse(rs []Recipe, lessons []lessonFile) []string {
 			if want := l.Chapter + ".md"; l.file != want {
 				problems = append(problems, fmt.Sprintf("%s: lesson of chapter %s must be named %s", l.file, l.Chapter, want))
 			}
-			if !slices.Contains(Chapters(rs), l.Chapter) {
+			if !slices.Contains(recipes.Chapters(rs), l.Chapter) {
 				problems = append(problems, fmt.Sprintf("%s: chapter %q is not a chapter of recipes.tsv", l.file, l.Chapter))
 			}
 		}
@@ -76,7 +77,7 @@ func checkCourse(rs []Recipe, lessons []lessonFile) []string {
 		}
 	}
 	for _, r := range rs {
-		if r.Claimed[Course] && !covered[r.Slug] {
+		if r.Claimed[recipes.Course] && !covered[r.Slug] {
 			problems = append(problems, fmt.Sprintf("recipe %s is claimed for the course but no tutorials/lessons/*.md lists it in recipes:", r.Slug))
 		}
 	}
@@ -84,8 +85,8 @@ func checkCourse(rs []Recipe, lessons []lessonFile) []string {
 }
 
 func TestCheckCourseFindsProblems(t *testing.T) {
-	head := strings.Join(header, "\t") + "\n"
-	rs, err := Parse(head +
+	head := tableHeader
+	rs, err := recipes.Parse(head +
 		"a\t01-x\tA\t-\tpkg/x\t-\t-\t-\tyes\n" +
 		"b\t01-x\tB\t-\tpkg/x\t-\t-\t-\tyes\n" +
 		"c\t02-y\tC\t-\tpkg/y\t-\t-\t-\t-\n")
@@ -108,7 +109,7 @@ var exerciseLink = regexp.MustCompile(`\]\(\.\./exercises/([0-9]{2}-[a-z0-9-]+)/
 // anchors must name a recipe of that notebook's chapter.
 func TestCourseLinks(t *testing.T) {
 	lessons := readLessons(t)
-	rs, err := All()
+	rs, err := recipes.All()
 	require.NoError(t, err)
 	chapterOf := map[string]string{}
 	for _, r := range rs {

@@ -10,6 +10,7 @@ package recipes
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -35,7 +36,7 @@ type Recipe struct {
 	Slug    string // join key across all faces, e.g. "tcp-echo"
 	Chapter string // e.g. "02-tcp"
 	Title   string // the cheat sheet's heading
-	Needs   string // what the machine must offer, "-" for nothing
+	Needs   string // what the machine must offer, "-" for nothing (see Requirements)
 	Package string // folder of the implementing package, e.g. "pkg/tcpecho"
 	Claimed map[Face]bool
 }
@@ -78,6 +79,36 @@ func Parse(text string) ([]Recipe, error) {
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// Requirements returns the requirement names r.Needs states, sorted: the
+// words of Needs before its first ";" or "(" that are one of root, ipv6,
+// linux or afalg (as internal/testenv and the notebooks' "requires" cell
+// metadata spell them), or bsd for the kqueue family (BSD and macOS).
+// "AF_ALG" is afalg and implies linux, "darwin" and "macOS" are bsd. What
+// follows the first ";" or "(" explains and states no requirement.
+func (r Recipe) Requirements() []string {
+	head, _, _ := strings.Cut(r.Needs, ";")
+	head, _, _ = strings.Cut(head, "(")
+	set := map[string]bool{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(head), func(c rune) bool {
+		return !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_')
+	}) {
+		switch w {
+		case "root", "ipv6", "linux":
+			set[w] = true
+		case "af_alg", "afalg":
+			set["afalg"], set["linux"] = true, true
+		case "bsd", "darwin", "macos":
+			set["bsd"] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for w := range set {
+		out = append(out, w)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Chapters returns the chapter names in order of first appearance.

@@ -136,20 +136,37 @@ func checkLink(dir, page, link string, pages map[string]*PageInfo) string {
 }
 
 // Coverage checks, in the site built in dir, every recipe of rs that is
-// claimed for the site face: its chapter page must hold an element with
-// id="<slug>", and the cheat sheet an entry with that id that is not marked
-// as missing. It returns one line per failure.
+// claimed for the site face (see SiteFace). It returns one line per
+// failure.
 func Coverage(dir string, rs []recipes.Recipe) ([]string, error) {
-	sheet, err := ReadPage(filepath.Join(dir, "cheatsheet.html"))
+	missing, err := SiteFace(dir, rs)
 	if err != nil {
 		return nil, err
 	}
-	chapters := map[string]*PageInfo{}
 	var problems []string
 	for _, r := range rs {
 		if !r.Claimed[recipes.Site] {
 			continue
 		}
+		for _, m := range missing[r.Slug] {
+			problems = append(problems, fmt.Sprintf("recipe %s is claimed for the site, but %s", r.Slug, m))
+		}
+	}
+	return problems, nil
+}
+
+// SiteFace reads the site built in dir and says, for every recipe of rs,
+// what its site face lacks: its chapter page must hold an element with
+// id="<slug>", and the cheat sheet an entry with that id that is not
+// marked as missing. A recipe whose face is complete has no entry.
+func SiteFace(dir string, rs []recipes.Recipe) (map[string][]string, error) {
+	sheet, err := ReadPage(filepath.Join(dir, "cheatsheet.html"))
+	if err != nil {
+		return nil, err
+	}
+	chapters := map[string]*PageInfo{}
+	missing := map[string][]string{}
+	for _, r := range rs {
 		ch, ok := chapters[r.Chapter]
 		if !ok {
 			ch, err = ReadPage(filepath.Join(dir, "chapters", r.Chapter+".html"))
@@ -160,13 +177,13 @@ func Coverage(dir string, rs []recipes.Recipe) ([]string, error) {
 		}
 		switch {
 		case ch == nil:
-			problems = append(problems, fmt.Sprintf("recipe %s is claimed for the site, but chapter page chapters/%s.html does not exist (no notebooks/%s.ipynb)", r.Slug, r.Chapter, r.Chapter))
+			missing[r.Slug] = append(missing[r.Slug], fmt.Sprintf("chapter page chapters/%s.html does not exist (no notebooks/%s.ipynb)", r.Chapter, r.Chapter))
 		case !ch.IDs[r.Slug]:
-			problems = append(problems, fmt.Sprintf("recipe %s is claimed for the site, but chapters/%s.html has no id=%q (no notebook cell carries \"sockbook\": {\"recipe\": %q})", r.Slug, r.Chapter, r.Slug, r.Slug))
+			missing[r.Slug] = append(missing[r.Slug], fmt.Sprintf("chapters/%s.html has no id=%q (no notebook cell carries \"sockbook\": {\"recipe\": %q})", r.Chapter, r.Slug, r.Slug))
 		}
 		if !sheet.IDs[r.Slug] || sheet.Missing[r.Slug] {
-			problems = append(problems, fmt.Sprintf("recipe %s is claimed for the site, but the cheat sheet has no code for it", r.Slug))
+			missing[r.Slug] = append(missing[r.Slug], "the cheat sheet has no code for it")
 		}
 	}
-	return problems, nil
+	return missing, nil
 }
