@@ -42,19 +42,8 @@ const virtualMain = "tools/kernel/_main"
 // is copied into the repository.
 func runBuild(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	root := fs.String("root", "", "`dir`ectory of the sockbook module (default: the module of the current directory)")
 	out := fs.String("o", "", "output `file` (default ROOT/bin/sockbook-kernel)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	moduleDir, err := moduleRoot(ctx, *root)
-	if err != nil {
-		return err
-	}
-	if *out == "" {
-		*out = filepath.Join(moduleDir, "bin", "sockbook-kernel")
-	}
-	target, err := filepath.Abs(*out)
+	moduleDir, target, err := parseModuleFlags(ctx, fs, args, out, "bin", "sockbook-kernel")
 	if err != nil {
 		return err
 	}

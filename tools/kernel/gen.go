@@ -103,19 +103,8 @@ type manifestEntry struct {
 // into -out (tools/kernel/imports by default).
 func runGen(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
-	root := fs.String("root", "", "`dir`ectory of the sockbook module (default: the module of the current directory)")
 	out := fs.String("out", "", "output `dir`ectory (default ROOT/tools/kernel/imports)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	moduleDir, err := moduleRoot(ctx, *root)
-	if err != nil {
-		return err
-	}
-	if *out == "" {
-		*out = filepath.Join(moduleDir, "tools", "kernel", "imports")
-	}
-	outDir, err := filepath.Abs(*out)
+	moduleDir, outDir, err := parseModuleFlags(ctx, fs, args, out, "tools", "kernel", "imports")
 	if err != nil {
 		return err
 	}

@@ -50,6 +50,27 @@ func main() {
 	}
 }
 
+// parseModuleFlags adds -root to fs, which already holds the subcommand's
+// output flag out, and parses args. It returns the module's root and the
+// output path, absolute, defaulting to the path elements def under the
+// root.
+func parseModuleFlags(ctx context.Context, fs *flag.FlagSet, args []string, out *string, def ...string) (moduleDir, output string, err error) {
+	root := fs.String("root", "", "`dir`ectory of the sockbook module (default: the module of the current directory)")
+	if err := fs.Parse(args); err != nil {
+		return "", "", err
+	}
+	if moduleDir, err = moduleRoot(ctx, *root); err != nil {
+		return "", "", err
+	}
+	if *out == "" {
+		*out = filepath.Join(append([]string{moduleDir}, def...)...)
+	}
+	if output, err = filepath.Abs(*out); err != nil {
+		return "", "", err
+	}
+	return moduleDir, output, nil
+}
+
 // moduleRoot returns the sockbook module's root: dir if given, else the
 // module containing the current directory.
 func moduleRoot(ctx context.Context, dir string) (string, error) {

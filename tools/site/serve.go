@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -102,35 +101,18 @@ func snapshot(paths []string) string {
 	return b.String()
 }
 
-// handler serves dir, answers unknown paths with 404.html, and streams
-// reload events on /__livereload.
+// handler serves the site built in dir (see sitegen.Handler), uncached so
+// a reload sees the rebuild, and streams reload events on /__livereload.
 func handler(dir string, reload *broadcast) http.Handler {
-	files := http.FileServer(http.Dir(dir))
+	site := sitegen.Handler(dir)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/__livereload" {
 			reload.serve(w, r)
 			return
 		}
-		name := filepath.Join(dir, filepath.FromSlash(filepath.Clean("/"+r.URL.Path)))
-		if st, err := os.Stat(name); err != nil || (st.IsDir() && !exists(filepath.Join(name, "index.html"))) {
-			page, err := os.ReadFile(filepath.Join(dir, "404.html"))
-			if err != nil {
-				http.NotFound(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write(page)
-			return
-		}
 		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
+		site.ServeHTTP(w, r)
 	})
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
 }
 
 // broadcast tells every connected page to reload.

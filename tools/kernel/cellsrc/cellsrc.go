@@ -154,9 +154,9 @@ func significant(items []item) []item {
 	return sig
 }
 
-// byteOffset converts a position in code points into a byte offset in s,
-// clamped to s.
-func byteOffset(s string, cursor int) int {
+// ByteOffset converts a position in code points, as Jupyter counts a
+// cursor, into a byte offset in s, clamped to s.
+func ByteOffset(s string, cursor int) int {
 	if cursor <= 0 {
 		return 0
 	}

@@ -17,7 +17,7 @@ import (
 // also for a selector on a call or other expression, such as f().x, which
 // cannot be named.
 func IdentAt(code string, cursor int) (expr string, start, end int, ok bool) {
-	off := byteOffset(code, cursor)
+	off := ByteOffset(code, cursor)
 	c := scan(code)
 	var toks []item // no comments; inserted semicolons kept, as they end selectors
 	for _, it := range c.items {

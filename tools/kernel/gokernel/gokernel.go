@@ -160,7 +160,7 @@ func (k *Kernel) IsComplete(code string) jupyter.IsCompleteReply {
 
 // Complete lists completions at cursor, a position in code points.
 func (k *Kernel) Complete(code string, cursor int) jupyter.CompleteReply {
-	pos := byteOffset(code, cursor)
+	pos := cellsrc.ByteOffset(code, cursor)
 	start, matches := k.s.Complete(code, pos)
 	if len(matches) == 0 {
 		return jupyter.CompleteReply{CursorStart: cursor, CursorEnd: cursor}
@@ -170,19 +170,4 @@ func (k *Kernel) Complete(code string, cursor int) jupyter.CompleteReply {
 		CursorStart: utf8.RuneCountInString(code[:start]),
 		CursorEnd:   cursor,
 	}
-}
-
-// byteOffset converts a position in code points into a byte offset in s.
-func byteOffset(s string, cp int) int {
-	if cp <= 0 {
-		return 0
-	}
-	n := 0
-	for i := range s {
-		if n == cp {
-			return i
-		}
-		n++
-	}
-	return len(s)
 }

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -197,22 +196,8 @@ func publishedConfig(cfg Config) Config {
 // serveSite serves a built site on 127.0.0.1 under subPath, answering
 // missing pages with 404.html as static hosts do.
 func serveSite(t *testing.T, dir string) string {
-	files := http.FileServer(http.Dir(dir))
 	mux := http.NewServeMux()
-	mux.Handle(subPath, http.StripPrefix(subPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(path.Clean("/"+r.URL.Path)))); err != nil {
-			page, err := os.ReadFile(filepath.Join(dir, "404.html"))
-			if err != nil {
-				http.NotFound(w, r)
-				return
-			}
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = w.Write(page)
-			return
-		}
-		files.ServeHTTP(w, r)
-	})))
+	mux.Handle(subPath, http.StripPrefix(subPath, Handler(dir)))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.URL + subPath
