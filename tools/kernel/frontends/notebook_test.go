@@ -26,6 +26,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sockbook/sockbook/internal/chromium"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/tools/kernel/kernelbin"
 )
@@ -302,35 +303,8 @@ type page struct {
 // when t does, before the notebook server stops.
 func newPage(t *testing.T, exe string) *page {
 	t.Helper()
-	profile, err := os.MkdirTemp("", "sockbook-chromium-")
-	require.NoError(t, err)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profile),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.WindowSize(1280, 900),
-	}
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox) // chromium refuses its sandbox as root
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	ctx, cancelTimeout := context.WithTimeout(browser, 2*time.Minute)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelBrowser()
-		cancelAlloc()
-		// Chromium's helpers can write into the profile for a moment after
-		// the browser exits.
-		for range 50 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	require.NoError(t, chromedp.Do(ctx), "start chromium")
+	ctx, cancel := context.WithTimeout(chromium.Start(t, exe), 2*time.Minute)
+	t.Cleanup(cancel)
 	p := &page{ctx: ctx, errors: &syncBuffer{}}
 	console := chromedp.Console(ctx)
 	go func() {

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/sockbook/sockbook/internal/chromium"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,30 +50,7 @@ func axeSource(t *testing.T) string {
 // startBrowser starts one headless chromium for the test, with a fresh
 // profile and without the background traffic a browser normally makes.
 func startBrowser(t *testing.T) context.Context {
-	exe := testenv.ChromiumPath(t)
-	dir, err := os.MkdirTemp("", "sockbook-chromium-")
-	require.NoError(t, err)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(dir),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.WindowSize(1280, 900))
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-		// Chromium's helpers can write into the profile for a moment after
-		// the browser exits.
-		for range 50 {
-			if os.RemoveAll(dir) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	require.NoError(t, chromedp.Do(ctx), "start chromium")
-	return ctx
+	return chromium.Start(t, testenv.ChromiumPath(t))
 }
 
 // tab opens a new tab that fails the test on console errors and on any
