@@ -217,3 +217,22 @@ func roundTrip(t *testing.T, c net.Conn, msg string) {
 	require.NoError(t, err, "waiting for the echo of %q", msg)
 	require.Equal(t, msg, string(got))
 }
+
+// A Server is what every stream server in sockbook is: configured by its
+// fields, run by Serve until ctx ends, when it closes ln and returns nil.
+type Server interface {
+	Serve(ctx context.Context, ln net.Listener) error
+}
+
+// Serve listens on network and address and runs srv there until ctx
+// ends, for a Target's Start. wait returns what Serve returned.
+func Serve(ctx context.Context, network, address string, srv Server) (addr net.Addr, wait func() error, err error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, network, address)
+	if err != nil {
+		return nil, nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	return ln.Addr(), func() error { return <-done }, nil
+}

@@ -4,6 +4,8 @@ import (
 	"io"
 	"net"
 	"testing"
+
+	"github.com/sockbook/sockbook/pkg/eventloop"
 )
 
 // BenchmarkEcho measures echo round trips of a small message on one
@@ -16,8 +18,7 @@ func BenchmarkEcho(b *testing.B) {
 			if err := m.Available(); err != nil {
 				b.Skip(err)
 			}
-			s := serveTest(b, m)
-			c, err := net.Dial("tcp", s.Addr().String())
+			c, err := net.Dial("tcp", serveTest(b, &eventloop.Server{Mechanism: m}))
 			if err != nil {
 				b.Fatal(err)
 			}
