@@ -45,7 +45,7 @@ func (s *Server) newLoop(ctx context.Context, ln net.Listener) (*loop, error) {
 		maxPending: orDefault(s.MaxPending, DefaultMaxPending),
 		drain:      time.Duration(orDefault(int64(s.DrainTimeout), int64(DefaultDrainTimeout)))}
 	var err error
-	if l.lnfd, err = listenerFD(ln); err != nil {
+	if l.lnfd, err = ListenerFD(ln); err != nil {
 		ln.Close()
 		return nil, err
 	}

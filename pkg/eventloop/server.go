@@ -117,10 +117,12 @@ func serveError(ln net.Listener, err error) error {
 	return &net.OpError{Op: "serve", Net: ln.Addr().Network(), Addr: ln.Addr(), Err: err}
 }
 
-// listenerFD returns a duplicate of ln's descriptor, close-on-exec. The
-// duplicate shares the socket and its non-blocking mode (the net package
-// set it); calling File would switch the socket to blocking mode.
-func listenerFD(ln net.Listener) (int, error) {
+// ListenerFD returns a duplicate of ln's descriptor, close-on-exec, for a
+// loop that accepts on it with Accept. The duplicate shares the socket and
+// its non-blocking mode (the net package set it), where calling File would
+// switch the socket to blocking mode. The caller closes the duplicate, and
+// ln, which closes the socket.
+func ListenerFD(ln net.Listener) (int, error) {
 	sc, ok := ln.(syscall.Conn)
 	if !ok {
 		return -1, fmt.Errorf("eventloop: a %T has no descriptor to poll; want a *net.TCPListener", ln)

@@ -30,8 +30,8 @@ func (p *selectPoller) Add(fd int, ev Events) error {
 	if err := check("select", "add", fd, ev); err != nil {
 		return err
 	}
-	if err := CheckSelectable(fd); err != nil {
-		return &Error{"add", "select", fd, err}
+	if fd >= unix.FD_SETSIZE {
+		return &Error{"add", "select", fd, ErrDescriptorTooLarge}
 	}
 	if p.watched(fd) {
 		return &Error{"add", "select", fd, ErrWatched}

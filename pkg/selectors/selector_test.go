@@ -9,7 +9,7 @@ import (
 
 	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/internal/testenv"
-	"github.com/sockbook/sockbook/pkg/eventloop"
+	"github.com/sockbook/sockbook/pkg/poller"
 	"github.com/sockbook/sockbook/pkg/selectors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -162,7 +162,7 @@ func TestSelectSelectorRefusesLargeDescriptors(t *testing.T) {
 	require.NoError(t, err)
 	defer sel.Close()
 	_, err = sel.Register(big, selectors.EventRead, nil)
-	require.ErrorIs(t, err, eventloop.ErrDescriptorTooLarge)
+	require.ErrorIs(t, err, poller.ErrDescriptorTooLarge)
 	assert.ErrorContains(t, err, "selectors: register descriptor "+strconv.Itoa(big)+" with select")
 	assert.Zero(t, sel.Len())
 
