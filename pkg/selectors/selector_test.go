@@ -163,7 +163,7 @@ func TestSelectSelectorRefusesLargeDescriptors(t *testing.T) {
 	defer sel.Close()
 	_, err = sel.Register(big, selectors.EventRead, nil)
 	require.ErrorIs(t, err, poller.ErrDescriptorTooLarge)
-	assert.ErrorContains(t, err, "selectors: register descriptor "+strconv.Itoa(big)+" with select")
+	assert.ErrorContains(t, err, "selectors: poller: select add descriptor "+strconv.Itoa(big)+": descriptor is not below FD_SETSIZE")
 	assert.Zero(t, sel.Len())
 
 	poll, err := selectors.NewPollSelector()
