@@ -126,3 +126,26 @@ func newLogger(w io.Writer) *slog.Logger {
 func announce(w io.Writer, addr net.Addr) {
 	fmt.Fprintf(w, "listening on %s %s\n", addr.Network(), addr)
 }
+
+// A server is what every stream server in pkg/ is: configured by its
+// fields, run by Serve until ctx ends.
+type server interface {
+	Serve(ctx context.Context, ln net.Listener) error
+}
+
+// serve is the end of every server command: given the listener it opened
+// (or the error opening it), it prints the listening line and serves until
+// ctx ends.
+func serve(ctx context.Context, out io.Writer, ln net.Listener, err error, srv server) error {
+	if err != nil {
+		return err
+	}
+	announce(out, ln.Addr())
+	return srv.Serve(ctx, ln)
+}
+
+// listen opens a stream listener on network and address.
+func listen(ctx context.Context, network, address string) (net.Listener, error) {
+	var lc net.ListenConfig
+	return lc.Listen(ctx, network, address)
+}

@@ -22,12 +22,7 @@ func runSocketserverTCP(ctx context.Context, args []string, out io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", *addr)
-	if err != nil {
-		return err
-	}
-	announce(out, ln.Addr())
+	ln, err := listen(ctx, "tcp", *addr)
 	// Like the cheat sheet's handle(): one recv of up to 1024 bytes, then
 	// the client's address, then sendall.
 	srv := &socketserver.Server{Logger: newLogger(out), Handler: socketserver.HandlerFunc(func(ctx context.Context, conn net.Conn) {
@@ -39,7 +34,7 @@ func runSocketserverTCP(ctx context.Context, args []string, out io.Writer) error
 		fmt.Fprintln(out, conn.RemoteAddr())
 		conn.Write(data[:n])
 	})}
-	return srv.Serve(ctx, ln)
+	return serve(ctx, out, ln, err, srv)
 }
 
 func runSocketserverUDP(ctx context.Context, args []string, out io.Writer) error {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"net"
 
 	"github.com/sockbook/sockbook/pkg/threadserver"
 )
@@ -22,11 +21,6 @@ func runThreadServer(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", *addr)
-	if err != nil {
-		return err
-	}
-	announce(out, ln.Addr())
-	return threadserver.Serve(ctx, ln, threadserver.Options{MaxClients: *maxClients, IdleTimeout: *idle, Logger: newLogger(out)})
+	ln, err := listen(ctx, "tcp", *addr)
+	return serve(ctx, out, ln, err, &threadserver.Server{MaxClients: *maxClients, IdleTimeout: *idle, Logger: newLogger(out)})
 }

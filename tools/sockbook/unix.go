@@ -21,9 +21,5 @@ func runUnixEcho(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	ln, err := unixecho.Listen(ctx, *path)
-	if err != nil {
-		return err
-	}
-	announce(out, ln.Addr())
-	return unixecho.Serve(ctx, ln, unixecho.Options{IdleTimeout: *idle, Logger: newLogger(out)})
+	return serve(ctx, out, ln, err, &unixecho.Server{IdleTimeout: *idle, Logger: newLogger(out)})
 }
