@@ -8,15 +8,19 @@ import (
 	"github.com/sockbook/sockbook/pkg/poller"
 )
 
-// Events is a set of readiness events, as in package poller.
-type Events = poller.Events
+// Events is a set of readiness events. Its bits are package poller's.
+type Events uint8
 
 // The events a descriptor can be registered for, as Python's EVENT_READ
 // and EVENT_WRITE.
 const (
-	EventRead  = poller.Read  // readable: data, a new connection, EOF or an error waits
-	EventWrite = poller.Write // writable: the send buffer has room
+	EventRead  = Events(poller.Read)  // readable: data, a new connection, EOF or an error waits
+	EventWrite = Events(poller.Write) // writable: the send buffer has room
 )
+
+// String names the events as the Python constants do, without the
+// prefix: "read", "write", "read|write", or "none".
+func (e Events) String() string { return poller.Events(e).String() }
 
 // A SelectorKey ties a registered descriptor to the events it is watched
 // for and to the data the caller attached, as Python's SelectorKey.
@@ -128,7 +132,7 @@ func (r *registry) Register(fd int, events Events, data any) (*SelectorKey, erro
 	if _, ok := r.keys[fd]; ok {
 		return nil, fmt.Errorf("selectors: descriptor %d: %w", fd, ErrRegistered)
 	}
-	if err := r.p.Add(fd, events); err != nil {
+	if err := r.p.Add(fd, poller.Events(events)); err != nil {
 		return nil, fmt.Errorf("selectors: %w", err)
 	}
 	k := &SelectorKey{FD: fd, Events: events, Data: data}
@@ -145,7 +149,7 @@ func (r *registry) Modify(fd int, events Events, data any) (*SelectorKey, error)
 		return nil, fmt.Errorf("selectors: descriptor %d: %w", fd, ErrNotRegistered)
 	}
 	if events != k.Events {
-		if err := r.p.Modify(fd, events); err != nil {
+		if err := r.p.Modify(fd, poller.Events(events)); err != nil {
 			return nil, fmt.Errorf("selectors: %w", err)
 		}
 	}
@@ -196,7 +200,7 @@ func (r *registry) Select(timeout time.Duration) ([]Ready, error) {
 			continue
 		}
 		// An error or hang-up comes as both events: report those asked for.
-		if ev := e.Events & k.Events; ev != 0 {
+		if ev := Events(e.Events) & k.Events; ev != 0 {
 			out = append(out, Ready{Key: k, Events: ev})
 		}
 	}
