@@ -34,20 +34,6 @@ func testServer(m eventloop.Mechanism) *eventloop.Server {
 
 var mechanisms = []eventloop.Mechanism{eventloop.Select, eventloop.Poll, eventloop.Epoll, eventloop.Kqueue}
 
-// serveTest serves s on a free loopback port until t ends, then requires
-// Serve's nil. It returns the address to dial.
-func serveTest(t testing.TB, s *eventloop.Server) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addr, wait, err := echotest.Serve(ctx, "tcp", "127.0.0.1:0", s)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, wait(), "Serve's result")
-	})
-	return addr.String()
-}
-
 // target describes m's server to the echo suite. The loops keep counters
 // of their backlogs but have no idle timeout, and on shutdown echo only
 // what they already read. A thousand clients run in a child process so
@@ -120,7 +106,7 @@ func TestSelectRefusesLargeDescriptors(t *testing.T) {
 	echotest.RaiseFDLimit(t, 2*unix.FD_SETSIZE)
 	testenv.CheckFDs(t)
 	s := testServer(eventloop.Select)
-	addr := serveTest(t, s)
+	addr := echotest.ServeTest(t, s)
 
 	c, err := net.Dial("tcp", addr)
 	require.NoError(t, err)

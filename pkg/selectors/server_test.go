@@ -31,20 +31,6 @@ type server interface {
 	Stats() eventloop.Stats
 }
 
-// serveTest serves s on a free loopback port until t ends, then requires
-// Serve's nil. It returns the address to dial.
-func serveTest(t testing.TB, s echotest.Server) string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	addr, wait, err := echotest.Serve(ctx, "tcp", "127.0.0.1:0", s)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, wait(), "Serve's result")
-	})
-	return addr.String()
-}
-
 // target describes the servers newServer makes to the echo suite. Like
 // the eventloop servers they keep counters of their backlogs, have no
 // idle timeout and on shutdown echo only what they already read.
@@ -135,7 +121,7 @@ func TestServeBadInput(t *testing.T) {
 func TestTLSEchoServerPlainClient(t *testing.T) {
 	testenv.CheckFDs(t)
 	srvCfg, cliCfg := testTLS(t)
-	addr := serveTest(t, &selectors.TLSEchoServer{TLS: srvCfg, NewSelector: selectors.NewPollSelector})
+	addr := echotest.ServeTest(t, &selectors.TLSEchoServer{TLS: srvCfg, NewSelector: selectors.NewPollSelector})
 
 	plain, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
