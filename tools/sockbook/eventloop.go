@@ -10,11 +10,11 @@ import (
 
 	"github.com/sockbook/sockbook/pkg/eventloop"
 	"github.com/sockbook/sockbook/pkg/selectors"
+	"github.com/sockbook/sockbook/pkg/threadserver"
 	"github.com/sockbook/sockbook/pkg/tlsecho"
 )
 
-// eventLoopCommands returns the commands of chapter 06-event-loops (but
-// thread-server, in threadserver.go).
+// eventLoopCommands returns the commands of chapter 06-event-loops.
 func eventLoopCommands() []command {
 	loop := func(m eventloop.Mechanism) func(context.Context, []string, io.Writer) error {
 		return func(ctx context.Context, args []string, out io.Writer) error {
@@ -22,6 +22,7 @@ func eventLoopCommands() []command {
 		}
 	}
 	return []command{
+		{"thread-server", "echo server with a goroutine per client (Go's thread per client)", runThreadServer},
 		{"select-server", "echo server on one select(2) loop over non-blocking sockets (try: nc localhost 5566)", loop(eventloop.Select)},
 		{"poll-server", "echo server on one poll(2) loop over non-blocking sockets", loop(eventloop.Poll)},
 		{"epoll-server", "echo server on one epoll loop (Linux) over non-blocking sockets", loop(eventloop.Epoll)},
@@ -32,11 +33,11 @@ func eventLoopCommands() []command {
 }
 
 func runEventLoop(ctx context.Context, m eventloop.Mechanism, args []string, out io.Writer) error {
-	slug := string(m) + "-server"
-	fs := newFlags(slug, "[-addr host:port] [-max-pending bytes]")
-	addr := fs.String("addr", "localhost:5566", "address to listen on")
-	maxPending := fs.Int("max-pending", eventloop.DefaultMaxPending, "pause reading from a client with this many bytes unsent")
-	if err := fs.Parse(args); err != nil {
+	srv := &eventloop.Server{Mechanism: m, Logger: newLogger(out)}
+	addr, err := parseListen(string(m)+"-server", "[-max-pending bytes]", args, func(fs *flag.FlagSet) {
+		fs.IntVar(&srv.MaxPending, "max-pending", eventloop.DefaultMaxPending, "pause reading from a client with this many bytes unsent")
+	})
+	if err != nil {
 		return err
 	}
 	// Refuse a mechanism this system lacks before listening, so that no
@@ -44,8 +45,8 @@ func runEventLoop(ctx context.Context, m eventloop.Mechanism, args []string, out
 	if err := m.Available(); err != nil {
 		return err
 	}
-	ln, err := listen(ctx, "tcp", *addr)
-	return serve(ctx, out, ln, err, &eventloop.Server{Mechanism: m, MaxPending: *maxPending, Logger: newLogger(out)})
+	ln, err := listen(ctx, "tcp", addr)
+	return serve(ctx, out, ln, err, srv)
 }
 
 // newSelector returns the Selector constructor named by the -selector flag.
@@ -67,16 +68,17 @@ func newSelector(name string) (func() (selectors.Selector, error), error) {
 
 // selectorFlags parses the flags both Selector servers take.
 func selectorFlags(slug, synopsis string, args []string, more func(*flag.FlagSet)) (addr string, newSel func() (selectors.Selector, error), err error) {
-	fs := newFlags(slug, "[-addr host:port] [-selector default|select|poll|epoll|kqueue] "+synopsis)
-	fs.StringVar(&addr, "addr", "localhost:5566", "address to listen on")
-	name := fs.String("selector", "default", "the Selector's mechanism")
-	if more != nil {
-		more(fs)
-	}
-	if err := fs.Parse(args); err != nil {
+	var name string
+	addr, err = parseListen(slug, "[-selector default|select|poll|epoll|kqueue] "+synopsis, args, func(fs *flag.FlagSet) {
+		fs.StringVar(&name, "selector", "default", "the Selector's mechanism")
+		if more != nil {
+			more(fs)
+		}
+	})
+	if err != nil {
 		return "", nil, err
 	}
-	newSel, err = newSelector(*name)
+	newSel, err = newSelector(name)
 	if err != nil {
 		return "", nil, err
 	}
@@ -128,4 +130,17 @@ func runNonblockingTLS(ctx context.Context, args []string, out io.Writer) error 
 		fmt.Fprintln(out, "using a self-signed certificate made at start: clients must skip verification or trust it")
 	}
 	return srv.Serve(ctx, ln)
+}
+
+func runThreadServer(ctx context.Context, args []string, out io.Writer) error {
+	srv := &threadserver.Server{Logger: newLogger(out)}
+	addr, err := parseListen("thread-server", "[-max n] [-idle duration]", args, func(fs *flag.FlagSet) {
+		fs.IntVar(&srv.MaxClients, "max", 0, "serve at most this many clients at once (0: no bound)")
+		fs.DurationVar(&srv.IdleTimeout, "idle", 0, "close clients silent for this long (0: never)")
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := listen(ctx, "tcp", addr)
+	return serve(ctx, out, ln, err, srv)
 }

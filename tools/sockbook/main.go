@@ -44,9 +44,7 @@ func commands() []command {
 		socketserverCommands,
 		tlsCommands,
 		udpCommands,
-		unixCommands,
-		socketpairCommands,
-		threadServerCommands,
+		ipcCommands,
 		eventLoopCommands,
 		sendfileCommands,
 		afalgCommands,
@@ -148,4 +146,15 @@ func serve(ctx context.Context, out io.Writer, ln net.Listener, err error, srv s
 func listen(ctx context.Context, network, address string) (net.Listener, error) {
 	var lc net.ListenConfig
 	return lc.Listen(ctx, network, address)
+}
+
+// parseListen parses the flags of a server that listens on -addr
+// (localhost:5566 by default) and takes the flags more registers, if any.
+func parseListen(slug, synopsis string, args []string, more func(*flag.FlagSet)) (addr string, err error) {
+	fs := newFlags(slug, strings.TrimSpace("[-addr host:port] "+synopsis))
+	fs.StringVar(&addr, "addr", "localhost:5566", "address to listen on")
+	if more != nil {
+		more(fs)
+	}
+	return addr, fs.Parse(args)
 }

@@ -17,12 +17,11 @@ func socketserverCommands() []command {
 }
 
 func runSocketserverTCP(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("socketserver-tcp", "[-addr host:port]")
-	addr := fs.String("addr", "localhost:5566", "address to listen on")
-	if err := fs.Parse(args); err != nil {
+	addr, err := parseListen("socketserver-tcp", "", args, nil)
+	if err != nil {
 		return err
 	}
-	ln, err := listen(ctx, "tcp", *addr)
+	ln, err := listen(ctx, "tcp", addr)
 	// Like the cheat sheet's handle(): one recv of up to 1024 bytes, then
 	// the client's address, then sendall.
 	srv := &socketserver.Server{Logger: newLogger(out), Handler: socketserver.HandlerFunc(func(ctx context.Context, conn net.Conn) {
@@ -38,13 +37,12 @@ func runSocketserverTCP(ctx context.Context, args []string, out io.Writer) error
 }
 
 func runSocketserverUDP(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("socketserver-udp", "[-addr host:port]")
-	addr := fs.String("addr", "localhost:5566", "address to listen on")
-	if err := fs.Parse(args); err != nil {
+	addr, err := parseListen("socketserver-udp", "", args, nil)
+	if err != nil {
 		return err
 	}
 	var lc net.ListenConfig
-	pc, err := lc.ListenPacket(ctx, "udp", *addr)
+	pc, err := lc.ListenPacket(ctx, "udp", addr)
 	if err != nil {
 		return err
 	}
