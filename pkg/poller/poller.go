@@ -91,7 +91,7 @@ func New(name string) (Poller, error) {
 // otherwise the error New would return, without opening anything.
 func Available(name string) error {
 	switch name {
-	case "select", "poll":
+	case "", "select", "poll":
 		return nil
 	case "epoll":
 		if haveEpoll {

@@ -99,6 +99,7 @@ func TestUnknown(t *testing.T) {
 	_, err := poller.New("kpoll")
 	assert.EqualError(t, err, `poller: unknown mechanism "kpoll" (want select, poll, epoll or kqueue)`)
 	assert.Equal(t, err.Error(), poller.Available("kpoll").Error())
+	assert.NoError(t, poller.Available(""), "the default is always there")
 }
 
 // The refusal names the problem; a descriptor is made large with dup.
