@@ -217,3 +217,52 @@ func roundTrip(t *testing.T, c net.Conn, msg string) {
 	require.NoError(t, err, "waiting for the echo of %q", msg)
 	require.Equal(t, msg, string(got))
 }
+
+// A Server is what every stream server in sockbook is: configured by its
+// fields, run by Serve until ctx ends, when it closes ln and returns nil.
+type Server interface {
+	Serve(ctx context.Context, ln net.Listener) error
+}
+
+// Serve listens on network and address and runs srv there until ctx
+// ends, for a Target's Start. wait returns what Serve returned.
+func Serve(ctx context.Context, network, address string, srv Server) (addr net.Addr, wait func() error, err error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, network, address)
+	if err != nil {
+		return nil, nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	return ln.Addr(), func() error { return <-done }, nil
+}
+
+// ServeTest serves srv on a free loopback TCP port until t ends, then
+// requires Serve's nil, and returns the address to dial.
+func ServeTest(t testing.TB, srv Server) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr, wait, err := Serve(ctx, "tcp", "127.0.0.1:0", srv)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, wait(), "Serve's result")
+	})
+	return addr.String()
+}
+
+// RoundTrips is the body of the echo benchmarks: one small message sent
+// and read back on c per iteration.
+func RoundTrips(b *testing.B, c net.Conn) {
+	msg := []byte("Hello Python Socket Programming\n")
+	got := make([]byte, len(msg))
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		if _, err := c.Write(msg); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, got); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

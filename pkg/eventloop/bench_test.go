@@ -1,9 +1,11 @@
 package eventloop_test
 
 import (
-	"io"
 	"net"
 	"testing"
+
+	"github.com/sockbook/sockbook/internal/echotest"
+	"github.com/sockbook/sockbook/pkg/eventloop"
 )
 
 // BenchmarkEcho measures echo round trips of a small message on one
@@ -16,23 +18,12 @@ func BenchmarkEcho(b *testing.B) {
 			if err := m.Available(); err != nil {
 				b.Skip(err)
 			}
-			s := serveTest(b, m)
-			c, err := net.Dial("tcp", s.Addr().String())
+			c, err := net.Dial("tcp", echotest.ServeTest(b, &eventloop.Server{Mechanism: m}))
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer c.Close()
-			msg := []byte("Hello Python Socket Programming\n")
-			got := make([]byte, len(msg))
-			b.SetBytes(int64(len(msg)))
-			for b.Loop() {
-				if _, err := c.Write(msg); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := io.ReadFull(c, got); err != nil {
-					b.Fatal(err)
-				}
-			}
+			echotest.RoundTrips(b, c)
 		})
 	}
 }

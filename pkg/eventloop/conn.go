@@ -4,13 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"os"
+
+	"github.com/sockbook/sockbook/pkg/poller"
 
 	"golang.org/x/sys/unix"
 )
-
-// DefaultMaxPending is the cap on a client's unsent echo output used when
-// Config.MaxPending is zero.
-const DefaultMaxPending = 64 << 10
 
 // A Conn is one client of an echo event loop: a non-blocking socket and the
 // bytes read from it that are not yet written back.
@@ -31,9 +30,9 @@ type Conn struct {
 	max  int
 	fd   int32 // descriptors are C ints
 
-	armed   int16 // the interest the kernel holds for fd, for loops that keep it there (epoll, kqueue)
-	eof     bool  // the client shut down its sending side
-	stopped bool  // the server is shutting down and reads no more
+	armed   poller.Events // what the poller watches fd for
+	eof     bool          // the client shut down its sending side
+	stopped bool          // the server is shutting down and reads no more
 }
 
 // NewConn returns the echo state for the connected, non-blocking socket
@@ -146,7 +145,7 @@ func (c *Conn) readOnce(buf []byte) (int, error) {
 		case errors.Is(err, unix.EAGAIN):
 			return 0, nil
 		case err != nil:
-			return 0, fmt.Errorf("read from %s: %w", c.Peer(), err)
+			return 0, fmt.Errorf("read from %s: %w", c.Peer(), os.NewSyscallError("read", err))
 		default: // n == 0
 			c.eof = true
 			return 0, nil
@@ -168,7 +167,7 @@ func (c *Conn) write(p []byte) (int, error) {
 		case errors.Is(err, unix.EAGAIN):
 			return sent, nil
 		case err != nil:
-			return sent, fmt.Errorf("write to %s: %w", c.Peer(), err)
+			return sent, fmt.Errorf("write to %s: %w", c.Peer(), os.NewSyscallError("write", err))
 		}
 		sent += n
 	}
@@ -207,7 +206,7 @@ func (c *Conn) Close() error {
 	err := unix.Close(int(c.fd))
 	c.fd = -1
 	if err != nil {
-		return fmt.Errorf("close %s: %w", c.Peer(), err)
+		return fmt.Errorf("close %s: %w", c.Peer(), os.NewSyscallError("close", err))
 	}
 	return nil
 }

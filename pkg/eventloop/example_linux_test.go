@@ -5,7 +5,6 @@ package eventloop_test
 // kqueue serving on the systems that have it.
 
 import (
-	"context"
 	"errors"
 	"fmt"
 
@@ -15,36 +14,24 @@ import (
 // An echo server whose loop waits with epoll(7), and two clients.
 //
 // Recipe: epoll-server
-func ExampleListen_epoll() {
-	s, err := eventloop.Listen(eventloop.Epoll, "127.0.0.1:0", nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-
-	nc(s.Addr().String(), "Hello epoll\n")
-	nc(s.Addr().String(), "Hello Awesome Python\n")
-
-	stop()
-	fmt.Println("server stopped:", <-done)
+func ExampleServer_epoll() {
+	demo(&eventloop.Server{Mechanism: eventloop.Epoll}, "Hello epoll\n", "Hello Awesome Python\n")
 	// Output:
 	// Hello epoll
 	// Hello Awesome Python
 	// server stopped: <nil>
 }
 
-// On Linux there is no kqueue: Listen says so, as the cheat sheet's script
-// printed "Not support kqueue", with an error a program can test for.
+// On Linux there is no kqueue: a Server asked for it fails to start, as
+// the cheat sheet's script printed "Not support kqueue", with an error a
+// program can test for before serving.
 //
 // Recipe: kqueue-server
-func ExampleListen_kqueue() {
-	_, err := eventloop.Listen(eventloop.Kqueue, "localhost:5566", nil)
+func ExampleMechanism_kqueue() {
+	err := eventloop.Kqueue.Available()
 	fmt.Println(err)
 	fmt.Println("unsupported:", errors.Is(err, errors.ErrUnsupported))
 	// Output:
-	// eventloop: kqueue is not supported on linux: unsupported operation
+	// poller: kqueue is not supported on linux: unsupported operation
 	// unsupported: true
 }

@@ -9,42 +9,42 @@ import (
 	"github.com/sockbook/sockbook/pkg/eventloop"
 )
 
-// nc plays the cheat sheet's "nc localhost 5566" session: it connects to
-// addr, types line and prints what comes back.
-func nc(addr, line string) {
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer c.Close()
-	fmt.Fprint(c, line)
-	reply, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Print(reply)
-}
-
-// An echo server whose loop waits with select(2), and two clients.
-//
-// Recipe: select-server
-func ExampleListen_select() {
-	s, err := eventloop.Listen(eventloop.Select, "127.0.0.1:0", nil)
+// demo serves s on a loopback port, plays the cheat sheet's
+// "nc localhost 5566" once per line (connect, type the line, print what
+// comes back), then stops s and prints Serve's result.
+func demo(s *eventloop.Server, lines ...string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-
-	nc(s.Addr().String(), "Hello\n")
-	nc(s.Addr().String(), "Ker Ker\n")
-
+	go func() { done <- s.Serve(ctx, ln) }()
+	for _, line := range lines {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Fprint(c, line)
+		reply, err := bufio.NewReader(c).ReadString('\n')
+		c.Close()
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Print(reply)
+	}
 	stop()
 	fmt.Println("server stopped:", <-done)
+}
+
+// An echo server whose loop waits with select(2), and two clients.
+//
+// Recipe: select-server
+func ExampleServer_select() {
+	demo(&eventloop.Server{Mechanism: eventloop.Select}, "Hello\n", "Ker Ker\n")
 	// Output:
 	// Hello
 	// Ker Ker
@@ -54,21 +54,8 @@ func ExampleListen_select() {
 // An echo server whose loop waits with poll(2), and two clients.
 //
 // Recipe: poll-server
-func ExampleListen_poll() {
-	s, err := eventloop.Listen(eventloop.Poll, "127.0.0.1:0", nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-
-	nc(s.Addr().String(), "Hello poll\n")
-	nc(s.Addr().String(), "Hello Python\n")
-
-	stop()
-	fmt.Println("server stopped:", <-done)
+func ExampleServer_poll() {
+	demo(&eventloop.Server{Mechanism: eventloop.Poll}, "Hello poll\n", "Hello Python\n")
 	// Output:
 	// Hello poll
 	// Hello Python

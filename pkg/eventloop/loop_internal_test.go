@@ -12,8 +12,17 @@ import (
 	"github.com/sockbook/sockbook/internal/testenv"
 )
 
-// acceptAll has l take every connection pending on its server's listener.
-func acceptAll(l *loop) { l.accept(func(*Conn) error { return nil }) }
+// newTestLoop returns a poll loop on a new listener at addr, closed when
+// the test ends.
+func newTestLoop(t *testing.T, addr string) *loop {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	require.NoError(t, err)
+	l, err := (&Server{Mechanism: Poll}).newLoop(context.Background(), ln)
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, l.shutdown()) })
+	return l
+}
 
 // dialMany opens n connections to addr; the kernel completes them before
 // the server accepts, so they wait in the listener's queue.
@@ -40,16 +49,12 @@ func dialMany(t *testing.T, addr net.Addr, n int) []net.Conn {
 func TestAcceptKeepsOnlyTheConn(t *testing.T) {
 	testenv.CheckFDs(t)
 	const n = 500
-	s, err := Listen(Poll, "127.0.0.1:0", nil)
-	require.NoError(t, err)
-	defer s.Close()
-	l := s.newLoop(context.Background())
-	defer l.closeAll()
-	dialMany(t, s.Addr(), n)
+	l := newTestLoop(t, "127.0.0.1:0")
+	dialMany(t, l.ln.Addr(), n)
 
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	acceptAll(l)
+	l.accept()
 	runtime.ReadMemStats(&after)
 	require.Equal(t, n, l.open, "clients accepted")
 	allocs := after.Mallocs - before.Mallocs
@@ -69,13 +74,9 @@ func TestAcceptedPeer(t *testing.T) {
 				testenv.MustHaveIPv6(t)
 			}
 			testenv.CheckFDs(t)
-			s, err := Listen(Poll, addr, nil)
-			require.NoError(t, err)
-			defer s.Close()
-			l := s.newLoop(context.Background())
-			defer l.closeAll()
-			clients := dialMany(t, s.Addr(), 3)
-			acceptAll(l)
+			l := newTestLoop(t, addr)
+			clients := dialMany(t, l.ln.Addr(), 3)
+			l.accept()
 			var want, got []string
 			for _, c := range clients {
 				want = append(want, c.LocalAddr().String())

@@ -2,19 +2,20 @@ package eventloop
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log"
+	"log/slog"
 	"net"
-	"runtime"
-	"sync"
+	"os"
 	"sync/atomic"
+	"syscall"
 	"time"
 
+	"github.com/sockbook/sockbook/pkg/poller"
 	"golang.org/x/sys/unix"
 )
 
-// A Mechanism names the readiness API an echo Server waits with.
+// A Mechanism names the readiness API a Server's loop waits with; each is
+// a file of package poller.
 type Mechanism string
 
 // The mechanisms, one per recipe.
@@ -25,52 +26,18 @@ const (
 	Kqueue Mechanism = "kqueue" // kqueue(2): macOS and the BSDs only, O(ready) per wait
 )
 
-// ErrDescriptorTooLarge reports a descriptor that select cannot watch: an
-// fd_set is a bitmap of FD_SETSIZE bits, and setting a higher bit would
-// write past its end.
-var ErrDescriptorTooLarge = fmt.Errorf("descriptor is not below FD_SETSIZE (%d); use poll or epoll", unix.FD_SETSIZE)
-
 // Available returns nil when m works on this system. Otherwise the error
 // matches errors.ErrUnsupported (kqueue on Linux, epoll elsewhere) or names
 // an unknown mechanism.
-func (m Mechanism) Available() error {
-	switch m {
-	case Select, Poll:
-		return nil
-	case Epoll:
-		if haveEpoll {
-			return nil
-		}
-	case Kqueue:
-		if haveKqueue {
-			return nil
-		}
-	default:
-		return fmt.Errorf("eventloop: unknown mechanism %q (want select, poll, epoll or kqueue)", string(m))
-	}
-	return fmt.Errorf("eventloop: %s is not supported on %s: %w", m, runtime.GOOS, errors.ErrUnsupported)
-}
+func (m Mechanism) Available() error { return poller.Available(string(m)) }
 
-// DefaultDrainTimeout is how long Serve keeps writing pending output after
-// its context ends, used when Config.DrainTimeout is zero.
-const DefaultDrainTimeout = 2 * time.Second
+// Default settings of a Server's zero fields.
+const (
+	DefaultMaxPending   = 64 << 10
+	DefaultDrainTimeout = 2 * time.Second
+)
 
-// Config holds a Server's settings. The zero value is ready to use.
-type Config struct {
-	// MaxPending caps the bytes read from one client and not yet echoed
-	// back; reading from that client pauses while the cap is reached.
-	// Zero means DefaultMaxPending.
-	MaxPending int
-	// DrainTimeout bounds how long Serve, once its context ends, keeps
-	// writing output already read to clients that are slow to take it.
-	// Zero means DefaultDrainTimeout.
-	DrainTimeout time.Duration
-	// Logger, when not nil, gets a line for each client that comes and
-	// goes and for each error that closes one.
-	Logger *log.Logger
-}
-
-// Stats counts what a Server has done. All counts are since Listen.
+// Stats counts what a Server has done, over all its Serve calls.
 type Stats struct {
 	Accepted   int64 // clients accepted
 	Refused    int64 // clients closed at once because the loop could not watch them
@@ -80,64 +47,31 @@ type Stats struct {
 }
 
 // A Server is a TCP echo server run by one event loop over raw
-// non-blocking sockets. Create it with Listen, run it with Serve.
+// non-blocking sockets. Its zero value is ready to use: it waits with the
+// system's best mechanism (epoll on Linux, kqueue on the BSDs). Serve's
+// lifecycle is the one every sockbook server has (see package socketserver).
 type Server struct {
-	mech Mechanism
-	cfg  Config
-	addr *net.TCPAddr
-	wake *Waker
+	// Mechanism is what the loop waits with. Empty means the best one
+	// here; one this system lacks makes Serve fail with an error matching
+	// errors.ErrUnsupported.
+	Mechanism Mechanism
 
-	mu      sync.Mutex // guards ln against Close racing with Serve's shutdown
-	ln      int        // the listening socket, -1 once closed
-	serving atomic.Bool
+	// MaxPending caps the bytes read from one client and not yet echoed
+	// back; reading from that client pauses while the cap is reached.
+	// Zero means DefaultMaxPending.
+	MaxPending int
+
+	// DrainTimeout bounds how long Serve, once its context ends, keeps
+	// writing output already read to clients that are slow to take it.
+	// Zero means DefaultDrainTimeout.
+	DrainTimeout time.Duration
+
+	// Logger gets a line for each client that comes and goes and for each
+	// error that closes one. Nil discards them.
+	Logger *slog.Logger
 
 	accepted, refused, open, pauses, maxPending atomic.Int64
 }
-
-// Listen opens a listening socket on addr ("localhost:5566"; port 0 picks
-// a free one) for an echo server whose loop uses m. cfg may be nil.
-//
-// For a Mechanism not available here it returns an error that matches
-// errors.ErrUnsupported, before opening anything.
-func Listen(m Mechanism, addr string, cfg *Config) (*Server, error) {
-	if err := m.Available(); err != nil {
-		return nil, err
-	}
-	s := &Server{mech: m}
-	if cfg != nil {
-		s.cfg = *cfg
-	}
-	if s.cfg.MaxPending <= 0 {
-		s.cfg.MaxPending = DefaultMaxPending
-	}
-	if s.cfg.DrainTimeout <= 0 {
-		s.cfg.DrainTimeout = DefaultDrainTimeout
-	}
-	ln, bound, err := ListenTCP(addr)
-	if err != nil {
-		return nil, err
-	}
-	s.ln, s.addr = ln, bound
-	if s.wake, err = NewWaker(); err != nil {
-		unix.Close(ln)
-		return nil, err
-	}
-	if m == Select {
-		for _, fd := range []int{ln, s.wake.FD()} {
-			if err := CheckSelectable(fd); err != nil {
-				s.Close()
-				return nil, fmt.Errorf("select server on %s: %w", addr, err)
-			}
-		}
-	}
-	return s, nil
-}
-
-// Addr returns the address the server listens on.
-func (s *Server) Addr() net.Addr { return s.addr }
-
-// Mechanism returns the readiness API the server's loop uses.
-func (s *Server) Mechanism() Mechanism { return s.mech }
 
 // Stats returns the server's counters. It may be called from any goroutine.
 func (s *Server) Stats() Stats {
@@ -150,61 +84,61 @@ func (s *Server) Stats() Stats {
 	}
 }
 
-// Serve runs the event loop until ctx ends. Then it stops accepting and
-// reading, keeps writing output it already read for up to
-// Config.DrainTimeout, closes every descriptor and returns nil. It returns
-// an error only when the wait itself fails; a failing client is logged and
-// closed, and the loop goes on.
+// Serve echoes every client ln accepts, on one goroutine that waits with
+// s.Mechanism, until ctx ends. Then it stops accepting and reading, closes
+// ln, keeps writing output it already read for up to DrainTimeout, closes
+// every client and returns nil. It returns an error only when the loop
+// cannot start or its wait fails; a failing client is logged and closed,
+// and the loop goes on. Serve takes ownership of ln.
 //
-// Serve may be called once.
-func (s *Server) Serve(ctx context.Context) error {
-	if !s.serving.CompareAndSwap(false, true) {
-		return fmt.Errorf("%s server on %s: Serve called twice", s.mech, s.addr)
+// ln must have a descriptor (a *net.TCPListener does): the loop accepts,
+// reads and writes on raw non-blocking descriptors, with the listener's
+// duplicated through SyscallConn, and never uses the net package's poller.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	l, err := s.newLoop(ctx, ln)
+	if err != nil {
+		return serveError(ln, err)
 	}
-	stop := context.AfterFunc(ctx, s.wake.Wake)
-	var err error
-	switch s.mech {
-	case Select:
-		err = s.serveSelect(ctx)
-	case Poll:
-		err = s.servePoll(ctx)
-	case Epoll:
-		err = s.serveEpoll(ctx)
-	case Kqueue:
-		err = s.serveKqueue(ctx)
-	}
+	stop := context.AfterFunc(ctx, l.wake.Wake)
+	err = l.run()
 	stop()
-	if cerr := s.Close(); err == nil {
+	if cerr := l.shutdown(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("%s server on %s: %w", s.mech, s.addr, err)
+		return serveError(ln, err)
 	}
 	return nil
 }
 
-// Close closes the listening socket and the wakeup descriptor. Serve does
-// this itself; call Close for a Server that is not served.
-func (s *Server) Close() error {
-	return errors.Join(s.closeListener(), s.wake.Close())
+// serveError wraps a failed Serve as the net package wraps a failed
+// operation: "serve tcp 127.0.0.1:5566: ...".
+func serveError(ln net.Listener, err error) error {
+	return &net.OpError{Op: "serve", Net: ln.Addr().Network(), Addr: ln.Addr(), Err: err}
 }
 
-func (s *Server) closeListener() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln < 0 {
-		return nil
+// ListenerFD returns a duplicate of ln's descriptor, close-on-exec, for a
+// loop that accepts on it with Accept. The duplicate shares the socket and
+// its non-blocking mode (the net package set it), where calling File would
+// switch the socket to blocking mode. The caller closes the duplicate, and
+// ln, which closes the socket.
+func ListenerFD(ln net.Listener) (int, error) {
+	sc, ok := ln.(syscall.Conn)
+	if !ok {
+		return -1, fmt.Errorf("eventloop: a %T has no descriptor to poll; want a *net.TCPListener", ln)
 	}
-	err := unix.Close(s.ln)
-	s.ln = -1
-	return err
-}
-
-// listener returns the listening socket, or -1 once it is closed.
-func (s *Server) listener() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ln
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd, derr := -1, error(nil)
+	if err := raw.Control(func(s uintptr) { fd, derr = unix.FcntlInt(s, unix.F_DUPFD_CLOEXEC, 0) }); err != nil {
+		return -1, err
+	}
+	if derr != nil {
+		return -1, os.NewSyscallError("fcntl F_DUPFD_CLOEXEC", derr)
+	}
+	return fd, nil
 }
 
 // logClient logs that client c was accepted, refused or closed, and why
@@ -212,16 +146,16 @@ func (s *Server) listener() int {
 // there is a logger, so a quiet server spends nothing per client on it.
 func (s *Server) logClient(event string, c *Conn, why string) {
 	switch {
-	case s.cfg.Logger == nil:
+	case s.Logger == nil:
 	case why == "":
-		s.cfg.Logger.Printf("%s %s", event, c.Peer())
+		s.Logger.Info(event, "remote", c.Peer())
 	default:
-		s.cfg.Logger.Printf("%s %s: %s", event, c.Peer(), why)
+		s.Logger.Info(event, "remote", c.Peer(), "reason", why)
 	}
 }
 
-func (s *Server) logf(format string, args ...any) {
-	if s.cfg.Logger != nil {
-		s.cfg.Logger.Printf(format, args...)
+func (s *Server) logError(msg string, err error) {
+	if s.Logger != nil {
+		s.Logger.Warn(msg, "err", err)
 	}
 }

@@ -3,7 +3,6 @@ package eventloop_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -14,6 +13,7 @@ import (
 	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/eventloop"
+	"github.com/sockbook/sockbook/pkg/poller"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -25,37 +25,14 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// testConfig has a small per-client cap, so the slow-reader test reaches
+// testServer has a small per-client cap, so the slow-reader test reaches
 // it quickly and proves the server holds to it, and a short drain, so a
 // client that never reads holds up shutdown only briefly.
-var testConfig = eventloop.Config{MaxPending: 16 << 10, DrainTimeout: 250 * time.Millisecond}
+func testServer(m eventloop.Mechanism) *eventloop.Server {
+	return &eventloop.Server{Mechanism: m, MaxPending: 16 << 10, DrainTimeout: 250 * time.Millisecond}
+}
 
 var mechanisms = []eventloop.Mechanism{eventloop.Select, eventloop.Poll, eventloop.Epoll, eventloop.Kqueue}
-
-// serve starts a server with mechanism m on a free loopback port, serving
-// until ctx ends; wait returns Serve's result.
-func serve(ctx context.Context, m eventloop.Mechanism) (s *eventloop.Server, wait func() error, err error) {
-	s, err = eventloop.Listen(m, "127.0.0.1:0", &testConfig)
-	if err != nil {
-		return nil, nil, err
-	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-	return s, func() error { return <-done }, nil
-}
-
-// serveTest serves with m until t ends, then requires Serve's nil.
-func serveTest(t testing.TB, m eventloop.Mechanism) *eventloop.Server {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	s, wait, err := serve(ctx, m)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, wait(), "Serve's result")
-	})
-	return s
-}
 
 // target describes m's server to the echo suite. The loops keep counters
 // of their backlogs but have no idle timeout, and on shutdown echo only
@@ -65,12 +42,8 @@ func target(m eventloop.Mechanism) echotest.Target {
 	var last *eventloop.Server
 	return echotest.Target{
 		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
-			s, wait, err := serve(ctx, m)
-			if err != nil {
-				return nil, nil, err
-			}
-			last = s
-			return s.Addr(), wait, nil
+			last = testServer(m)
+			return echotest.Serve(ctx, "tcp", "127.0.0.1:0", last)
 		},
 		Clients:             1000,
 		ChildClients:        true,
@@ -80,7 +53,7 @@ func target(m eventloop.Mechanism) echotest.Target {
 			st := last.Stats()
 			return st.MaxPending, st.ReadPauses
 		},
-		MaxPending: int64(testConfig.MaxPending),
+		MaxPending: 16 << 10,
 	}
 }
 
@@ -100,47 +73,42 @@ func TestKqueueUnsupportedOffBSD(t *testing.T) {
 		t.Skip("kqueue exists here")
 	}
 	testenv.CheckFDs(t)
-	s, err := eventloop.Listen(eventloop.Kqueue, "127.0.0.1:0", nil)
-	assert.Nil(t, s)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	err = (&eventloop.Server{Mechanism: eventloop.Kqueue}).Serve(context.Background(), ln)
 	require.ErrorIs(t, err, errors.ErrUnsupported)
-	assert.EqualError(t, err, "eventloop: kqueue is not supported on linux: unsupported operation")
+	assert.EqualError(t, err, "serve tcp "+ln.Addr().String()+": poller: kqueue is not supported on linux: unsupported operation")
+	assert.ErrorIs(t, ln.Close(), net.ErrClosed, "Serve closes its listener")
 }
 
-func TestListenBadInput(t *testing.T) {
+func TestServeBadInput(t *testing.T) {
 	testenv.CheckFDs(t)
-	_, err := eventloop.Listen("kpoll", "127.0.0.1:0", nil)
-	assert.EqualError(t, err, `eventloop: unknown mechanism "kpoll" (want select, poll, epoll or kqueue)`)
-	_, err = eventloop.Listen(eventloop.Poll, "127.0.0.1:99999", nil)
-	assert.ErrorContains(t, err, `listen "127.0.0.1:99999"`)
-	_, err = eventloop.Listen(eventloop.Poll, "no port", nil)
-	assert.ErrorContains(t, err, `listen "no port"`)
-
-	// A port in use: bind fails, and names the address.
-	s, err := eventloop.Listen(eventloop.Poll, "127.0.0.1:0", nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer s.Close()
-	_, err = eventloop.Listen(eventloop.Poll, s.Addr().String(), nil)
-	assert.ErrorIs(t, err, unix.EADDRINUSE)
-	assert.ErrorContains(t, err, s.Addr().String())
+	err = (&eventloop.Server{Mechanism: "kpoll"}).Serve(context.Background(), ln)
+	assert.ErrorContains(t, err, `poller: unknown mechanism "kpoll" (want select, poll, epoll or kqueue)`)
+
+	// A listener without a descriptor.
+	err = (&eventloop.Server{}).Serve(context.Background(), fakeListener{})
+	assert.ErrorContains(t, err, "eventloop: a eventloop_test.fakeListener has no descriptor to poll")
 }
 
-func TestServeTwice(t *testing.T) {
-	s := serveTest(t, eventloop.Poll)
-	c, err := net.Dial("tcp", s.Addr().String())
-	require.NoError(t, err)
-	defer c.Close()
-	echo(t, c, "the first Serve runs\n")
-	assert.ErrorContains(t, s.Serve(context.Background()), "Serve called twice")
-}
+// fakeListener is a net.Listener with no descriptor behind it.
+type fakeListener struct{}
+
+func (fakeListener) Accept() (net.Conn, error) { return nil, net.ErrClosed }
+func (fakeListener) Close() error              { return nil }
+func (fakeListener) Addr() net.Addr            { return &net.TCPAddr{} }
 
 // The select loop refuses a client whose descriptor is at or above
 // FD_SETSIZE, and keeps serving the others.
 func TestSelectRefusesLargeDescriptors(t *testing.T) {
 	echotest.RaiseFDLimit(t, 2*unix.FD_SETSIZE)
 	testenv.CheckFDs(t)
-	s := serveTest(t, eventloop.Select)
+	s := testServer(eventloop.Select)
+	addr := echotest.ServeTest(t, s)
 
-	c, err := net.Dial("tcp", s.Addr().String())
+	c, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer c.Close()
 	echo(t, c, "below the limit\n")
@@ -148,7 +116,7 @@ func TestSelectRefusesLargeDescriptors(t *testing.T) {
 	// Fill every free descriptor below FD_SETSIZE, so the next accept
 	// returns one above it.
 	fillers := fillDescriptorsBelow(t, unix.FD_SETSIZE)
-	big, err := net.Dial("tcp", s.Addr().String())
+	big, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	_, err = io.ReadAll(big) // the server closes it at once
 	if err != nil {
@@ -163,23 +131,21 @@ func TestSelectRefusesLargeDescriptors(t *testing.T) {
 	echo(t, c, "still serving\n")
 }
 
-// Listen refuses select when its own descriptors would not fit.
-func TestSelectListenRefusesLargeDescriptors(t *testing.T) {
+// Serve refuses select when its own descriptors would not fit.
+func TestSelectServeRefusesLargeDescriptors(t *testing.T) {
 	echotest.RaiseFDLimit(t, 2*unix.FD_SETSIZE)
 	testenv.CheckFDs(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
 	fillers := fillDescriptorsBelow(t, unix.FD_SETSIZE)
 	defer func() {
 		for _, fd := range fillers {
 			unix.Close(fd)
 		}
 	}()
-	_, err := eventloop.Listen(eventloop.Select, "127.0.0.1:0", nil)
-	require.ErrorIs(t, err, eventloop.ErrDescriptorTooLarge)
-	assert.ErrorContains(t, err, "select server on 127.0.0.1:0: descriptor ")
-
-	s, err := eventloop.Listen(eventloop.Poll, "127.0.0.1:0", nil)
-	require.NoError(t, err, "poll has no such limit")
-	require.NoError(t, s.Close())
+	err = (&eventloop.Server{Mechanism: eventloop.Select}).Serve(context.Background(), ln)
+	require.ErrorIs(t, err, poller.ErrDescriptorTooLarge)
+	assert.ErrorContains(t, err, "poller: select add descriptor ")
 }
 
 // fillDescriptorsBelow opens /dev/null until no descriptor below limit is
@@ -200,21 +166,6 @@ func fillDescriptorsBelow(t *testing.T, limit int) []int {
 	}
 }
 
-// The refusal names the problem; a descriptor is made large with dup.
-func TestSelectLargeDescriptorError(t *testing.T) {
-	echotest.RaiseFDLimit(t, 2*unix.FD_SETSIZE)
-	f, err := os.Open(os.DevNull)
-	require.NoError(t, err)
-	defer f.Close()
-	fd, err := unix.FcntlInt(f.Fd(), unix.F_DUPFD_CLOEXEC, unix.FD_SETSIZE)
-	require.NoError(t, err)
-	defer unix.Close(fd)
-	err = eventloop.CheckSelectable(fd)
-	require.ErrorIs(t, err, eventloop.ErrDescriptorTooLarge)
-	assert.EqualError(t, err, fmt.Sprintf("descriptor %d: descriptor is not below FD_SETSIZE (1024); use poll or epoll", fd))
-	assert.NoError(t, eventloop.CheckSelectable(int(f.Fd())))
-}
-
 func echo(t *testing.T, c net.Conn, msg string) {
 	t.Helper()
 	_, err := c.Write([]byte(msg))
@@ -223,27 +174,6 @@ func echo(t *testing.T, c net.Conn, msg string) {
 	_, err = io.ReadFull(c, got)
 	require.NoError(t, err)
 	assert.Equal(t, msg, string(got))
-}
-
-func TestWaker(t *testing.T) {
-	testenv.CheckFDs(t)
-	w, err := eventloop.NewWaker()
-	require.NoError(t, err)
-	readable := func() bool {
-		p := []unix.PollFd{{Fd: int32(w.FD()), Events: unix.POLLIN}}
-		n, err := unix.Poll(p, 0)
-		require.NoError(t, err)
-		return n == 1
-	}
-	assert.False(t, readable())
-	w.Wake()
-	w.Wake()
-	assert.True(t, readable())
-	w.Drain()
-	assert.False(t, readable())
-	require.NoError(t, w.Close())
-	w.Wake() // after Close: nothing, and no write to a reused descriptor
-	require.NoError(t, w.Close())
 }
 
 // A Conn's pending output never exceeds its cap, and a partial write keeps

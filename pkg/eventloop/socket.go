@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -32,14 +33,14 @@ func ListenTCP(addr string) (fd int, bound *net.TCPAddr, err error) {
 	}
 	sock, err := socket(domain, unix.SOCK_STREAM)
 	if err != nil {
-		return -1, nil, fmt.Errorf("listen %q: socket: %w", addr, err)
+		return -1, nil, fmt.Errorf("listen %q: %w", addr, os.NewSyscallError("socket", err))
 	}
 	fail := func(step string, err error) (int, *net.TCPAddr, error) {
 		unix.Close(sock)
-		return -1, nil, fmt.Errorf("listen %q: %s: %w", addr, step, err)
+		return -1, nil, fmt.Errorf("listen %q: %w", addr, os.NewSyscallError(step, err))
 	}
 	if err := unix.SetsockoptInt(sock, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-		return fail("SO_REUSEADDR", err)
+		return fail("setsockopt SO_REUSEADDR", err)
 	}
 	if err := unix.Bind(sock, sa); err != nil {
 		return fail("bind", err)
@@ -70,7 +71,7 @@ func Accept(ln int) (fd int, peer *net.TCPAddr, err error) {
 		case errors.Is(err, unix.EAGAIN):
 			return -1, nil, err
 		default:
-			return -1, nil, fmt.Errorf("accept on descriptor %d: %w", ln, err)
+			return -1, nil, fmt.Errorf("accept on descriptor %d: %w", ln, os.NewSyscallError("accept", err))
 		}
 	}
 }

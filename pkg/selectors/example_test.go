@@ -4,11 +4,11 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"net"
 
 	"github.com/sockbook/sockbook/pkg/selectors"
+	"github.com/sockbook/sockbook/pkg/tlsecho"
 	"golang.org/x/sys/unix"
 )
 
@@ -43,110 +43,12 @@ func ExampleSelector() {
 	// the left end is ready to read
 }
 
-// nc plays the cheat sheet's "nc localhost 5566" session: it connects to
-// addr, types line and prints what comes back.
-func nc(addr, line string) {
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	say(c, line)
-}
-
-// say types line on c, prints the line that comes back and hangs up.
-func say(c net.Conn, line string) {
-	defer c.Close()
-	fmt.Fprint(c, line)
-	reply, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Print(reply)
-}
-
-// An echo server on the default Selector (epoll on Linux), and two
-// clients.
-//
-// Recipe: selectors
-func ExampleNewEchoServer() {
-	s, err := selectors.NewEchoServer("127.0.0.1:0", nil, nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-
-	nc(s.Addr().String(), "Hello\n")
-	nc(s.Addr().String(), "Hi\n")
-
-	stop()
-	fmt.Println("server stopped:", <-done)
-	// Output:
-	// Hello
-	// Hi
-	// server stopped: <nil>
-}
-
-// sClient plays "openssl s_client -connect": it connects over TLS,
-// trusting only roots, types line and prints what comes back.
-func sClient(addr string, roots *x509.CertPool, line string) {
-	c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: roots})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	say(c, line)
-}
-
-// A TLS echo server whose sockets a Selector drives, with a certificate
-// made on the spot, and two clients.
-//
-// Recipe: nonblocking-tls
-func ExampleNewTLSEchoServer() {
-	cert, err := selectors.SelfSigned("127.0.0.1")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(cert.Leaf)
-
-	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
-	s, err := selectors.NewTLSEchoServer("127.0.0.1:0", cfg, nil, nil)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-
-	sClient(s.Addr().String(), roots, "Hello TLS\n")
-	sClient(s.Addr().String(), roots, "Hello SSL\n")
-
-	stop()
-	fmt.Println("server stopped:", <-done)
-	// Output:
-	// Hello TLS
-	// Hello SSL
-	// server stopped: <nil>
-}
-
-// The Go way: a goroutine per connection over a net.Listener, with
-// crypto/tls blocking as it likes while the runtime's poller waits.
-func ExampleServeTLS() {
-	cert, err := selectors.SelfSigned("127.0.0.1")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(cert.Leaf)
-
+// demo serves s on a loopback port and, once per line, connects with
+// dial (nc, or openssl s_client for TLS), types the line and prints what
+// comes back; then it stops s and prints Serve's result.
+func demo(s interface {
+	Serve(context.Context, net.Listener) error
+}, dial func(addr string) (net.Conn, error), lines ...string) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		fmt.Println(err)
@@ -154,15 +56,61 @@ func ExampleServeTLS() {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		done <- selectors.ServeTLS(ctx, ln, &tls.Config{Certificates: []tls.Certificate{cert}}, nil)
-	}()
-
-	sClient(ln.Addr().String(), roots, "Hello TLS\n")
-
+	go func() { done <- s.Serve(ctx, ln) }()
+	for _, line := range lines {
+		c, err := dial(ln.Addr().String())
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Fprint(c, line)
+		reply, err := bufio.NewReader(c).ReadString('\n')
+		c.Close()
+		if err != nil {
+			fmt.Println(err)
+			break
+		}
+		fmt.Print(reply)
+	}
 	stop()
 	fmt.Println("server stopped:", <-done)
+}
+
+// An echo server on the default Selector (epoll on Linux), and two
+// clients.
+//
+// Recipe: selectors
+func ExampleEchoServer() {
+	nc := func(addr string) (net.Conn, error) { return net.Dial("tcp", addr) }
+	demo(&selectors.EchoServer{}, nc, "Hello\n", "Hi\n")
+	// Output:
+	// Hello
+	// Hi
+	// server stopped: <nil>
+}
+
+// A TLS echo server whose sockets a Selector drives, with a certificate
+// made on the spot, and two clients.
+//
+// Recipe: nonblocking-tls
+func ExampleTLSEchoServer() {
+	cert, err := tlsecho.NewSelfSigned(tlsecho.ECDSAP256, "127.0.0.1")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	roots, err := tlsecho.CertPool(cert)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sClient := func(addr string) (net.Conn, error) {
+		return tls.Dial("tcp", addr, &tls.Config{RootCAs: roots})
+	}
+	s := &selectors.TLSEchoServer{TLS: &tls.Config{Certificates: []tls.Certificate{cert}}}
+	demo(s, sClient, "Hello TLS\n", "Hello SSL\n")
 	// Output:
 	// Hello TLS
+	// Hello SSL
 	// server stopped: <nil>
 }

@@ -4,33 +4,23 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/sockbook/sockbook/pkg/poller"
 )
 
-// Events is a set of readiness events.
+// Events is a set of readiness events. Its bits are package poller's.
 type Events uint8
 
 // The events a descriptor can be registered for, as Python's EVENT_READ
 // and EVENT_WRITE.
 const (
-	EventRead  Events = 1 << iota // readable: data, a new connection, EOF or an error waits
-	EventWrite                    // writable: the send buffer has room
+	EventRead  = Events(poller.Read)  // readable: data, a new connection, EOF or an error waits
+	EventWrite = Events(poller.Write) // writable: the send buffer has room
 )
 
 // String names the events as the Python constants do, without the
 // prefix: "read", "write", "read|write", or "none".
-func (e Events) String() string {
-	switch e {
-	case EventRead:
-		return "read"
-	case EventWrite:
-		return "write"
-	case EventRead | EventWrite:
-		return "read|write"
-	case 0:
-		return "none"
-	}
-	return fmt.Sprintf("Events(%#x)", uint8(e))
-}
+func (e Events) String() string { return poller.Events(e).String() }
 
 // A SelectorKey ties a registered descriptor to the events it is watched
 // for and to the data the caller attached, as Python's SelectorKey.
@@ -81,40 +71,46 @@ type Selector interface {
 	Close() error
 }
 
-// backend is what differs between mechanisms; registry does the rest.
-type backend interface {
-	name() string
-	add(fd int, ev Events) error
-	modify(fd int, old, ev Events) error
-	remove(fd int, old Events) error
-	// wait appends the ready descriptors and their events to ready. An
-	// event outside a key's Events may be reported (errors and hangups
-	// make a descriptor both readable and writable); registry masks it.
-	wait(timeout time.Duration, keys map[int]*SelectorKey, ready []fdEvents) ([]fdEvents, error)
-	close() error
-}
+// The Selector constructors, one per mechanism of package poller, where
+// the system calls are.
 
-type fdEvents struct {
-	fd int
-	ev Events
-}
+// NewSelectSelector returns a Selector over select(2). It refuses
+// descriptors at or above FD_SETSIZE (1024) with an error matching
+// poller.ErrDescriptorTooLarge.
+func NewSelectSelector() (Selector, error) { return newSelector(poller.NewSelect(), nil) }
 
-// registry implements Selector over a backend.
+// NewPollSelector returns a Selector over poll(2).
+func NewPollSelector() (Selector, error) { return newSelector(poller.NewPoll(), nil) }
+
+// NewEpollSelector returns a Selector over Linux's epoll(7); elsewhere an
+// error matching errors.ErrUnsupported.
+func NewEpollSelector() (Selector, error) { return newSelector(poller.NewEpoll()) }
+
+// NewKqueueSelector returns a Selector over kqueue(2) on macOS and the
+// BSDs; elsewhere an error matching errors.ErrUnsupported.
+func NewKqueueSelector() (Selector, error) { return newSelector(poller.NewKqueue()) }
+
+// NewDefaultSelector returns the most efficient Selector this system has,
+// as Python's DefaultSelector: epoll on Linux, kqueue on macOS and the BSDs.
+func NewDefaultSelector() (Selector, error) { return newSelector(poller.Default()) }
+
+// registry implements Selector over a poller: the keys and their data
+// are its own, the waiting is the poller's.
 type registry struct {
-	b      backend
+	p      poller.Poller
 	keys   map[int]*SelectorKey
-	ready  []fdEvents
+	ready  []poller.Event
 	closed bool
 }
 
-func newSelector(b backend, err error) (Selector, error) {
+func newSelector(p poller.Poller, err error) (Selector, error) {
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("selectors: %w", err)
 	}
-	return &registry{b: b, keys: map[int]*SelectorKey{}}, nil
+	return &registry{p: p, keys: map[int]*SelectorKey{}}, nil
 }
 
-func (r *registry) Name() string { return r.b.name() }
+func (r *registry) Name() string { return r.p.Name() }
 func (r *registry) Len() int     { return len(r.keys) }
 
 func (r *registry) check(fd int, events Events) error {
@@ -136,8 +132,8 @@ func (r *registry) Register(fd int, events Events, data any) (*SelectorKey, erro
 	if _, ok := r.keys[fd]; ok {
 		return nil, fmt.Errorf("selectors: descriptor %d: %w", fd, ErrRegistered)
 	}
-	if err := r.b.add(fd, events); err != nil {
-		return nil, fmt.Errorf("selectors: register descriptor %d with %s: %w", fd, r.b.name(), err)
+	if err := r.p.Add(fd, poller.Events(events)); err != nil {
+		return nil, fmt.Errorf("selectors: %w", err)
 	}
 	k := &SelectorKey{FD: fd, Events: events, Data: data}
 	r.keys[fd] = k
@@ -153,8 +149,8 @@ func (r *registry) Modify(fd int, events Events, data any) (*SelectorKey, error)
 		return nil, fmt.Errorf("selectors: descriptor %d: %w", fd, ErrNotRegistered)
 	}
 	if events != k.Events {
-		if err := r.b.modify(fd, k.Events, events); err != nil {
-			return nil, fmt.Errorf("selectors: modify descriptor %d with %s: %w", fd, r.b.name(), err)
+		if err := r.p.Modify(fd, poller.Events(events)); err != nil {
+			return nil, fmt.Errorf("selectors: %w", err)
 		}
 	}
 	// A new key, as in Python: a key returned by Select stays as it was.
@@ -175,8 +171,8 @@ func (r *registry) Unregister(fd int) (*SelectorKey, error) {
 	// The key is gone either way: a descriptor closed before Unregister
 	// has already left the kernel's interest list, so its error says
 	// nothing useful.
-	if err := r.b.remove(fd, k.Events); err != nil {
-		return k, fmt.Errorf("selectors: unregister descriptor %d from %s: %w", fd, r.b.name(), err)
+	if err := r.p.Remove(fd); err != nil {
+		return k, fmt.Errorf("selectors: %w", err)
 	}
 	return k, nil
 }
@@ -190,20 +186,21 @@ func (r *registry) Key(fd int) (*SelectorKey, error) {
 
 func (r *registry) Select(timeout time.Duration) ([]Ready, error) {
 	if r.closed {
-		return nil, fmt.Errorf("selectors: select: %w", ErrClosed)
+		return nil, fmt.Errorf("selectors: %w", ErrClosed)
 	}
 	var err error
-	r.ready, err = r.b.wait(timeout, r.keys, r.ready[:0])
+	r.ready, err = r.p.Wait(r.ready[:0], timeout)
 	if err != nil {
-		return nil, fmt.Errorf("selectors: %s: %w", r.b.name(), err)
+		return nil, fmt.Errorf("selectors: %w", err)
 	}
 	out := make([]Ready, 0, len(r.ready))
-	for _, fe := range r.ready {
-		k := r.keys[fe.fd]
+	for _, e := range r.ready {
+		k := r.keys[e.FD]
 		if k == nil {
 			continue
 		}
-		if ev := fe.ev & k.Events; ev != 0 {
+		// An error or hang-up comes as both events: report those asked for.
+		if ev := Events(e.Events) & k.Events; ev != 0 {
 			out = append(out, Ready{Key: k, Events: ev})
 		}
 	}
@@ -216,30 +213,5 @@ func (r *registry) Close() error {
 	}
 	r.closed = true
 	r.keys = nil
-	return r.b.close()
-}
-
-// deadline tracks a timeout across waits that a signal interrupted.
-type deadline struct {
-	end     time.Time
-	forever bool
-}
-
-func newDeadline(timeout time.Duration) deadline {
-	return deadline{end: time.Now().Add(timeout), forever: timeout < 0}
-}
-
-// left returns the time left, negative for no limit.
-func (d deadline) left() time.Duration {
-	if d.forever {
-		return -1
-	}
-	return max(time.Until(d.end), 0)
-}
-
-func millis(d time.Duration) int {
-	if d < 0 {
-		return -1
-	}
-	return int((d + time.Millisecond - 1) / time.Millisecond)
+	return r.p.Close()
 }

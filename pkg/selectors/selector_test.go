@@ -9,7 +9,7 @@ import (
 
 	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/internal/testenv"
-	"github.com/sockbook/sockbook/pkg/eventloop"
+	"github.com/sockbook/sockbook/pkg/poller"
 	"github.com/sockbook/sockbook/pkg/selectors"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -162,8 +162,8 @@ func TestSelectSelectorRefusesLargeDescriptors(t *testing.T) {
 	require.NoError(t, err)
 	defer sel.Close()
 	_, err = sel.Register(big, selectors.EventRead, nil)
-	require.ErrorIs(t, err, eventloop.ErrDescriptorTooLarge)
-	assert.ErrorContains(t, err, "selectors: register descriptor "+strconv.Itoa(big)+" with select")
+	require.ErrorIs(t, err, poller.ErrDescriptorTooLarge)
+	assert.ErrorContains(t, err, "selectors: poller: select add descriptor "+strconv.Itoa(big)+": descriptor is not below FD_SETSIZE")
 	assert.Zero(t, sel.Len())
 
 	poll, err := selectors.NewPollSelector()

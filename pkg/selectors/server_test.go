@@ -3,7 +3,6 @@ package selectors_test
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"io"
 	"net"
 	"testing"
@@ -13,52 +12,34 @@ import (
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/eventloop"
 	"github.com/sockbook/sockbook/pkg/selectors"
+	"github.com/sockbook/sockbook/pkg/tlsecho"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// testConfig has a small per-client cap, so the slow-reader test reaches
-// it quickly and proves the server holds to it, and a short drain, so a
-// client that never reads holds up shutdown only briefly.
-var testConfig = eventloop.Config{MaxPending: 16 << 10, DrainTimeout: 250 * time.Millisecond}
+// The test servers have a small per-client cap, so the slow-reader test
+// reaches it quickly and proves the server holds to it, and a short
+// drain, so a client that never reads holds up shutdown only briefly.
+const (
+	testMaxPending = 16 << 10
+	testDrain      = 250 * time.Millisecond
+)
 
 // server is what EchoServer and TLSEchoServer have in common.
 type server interface {
-	Addr() net.Addr
-	Serve(context.Context) error
+	Serve(context.Context, net.Listener) error
 	Stats() eventloop.Stats
-}
-
-// serve serves s until ctx ends; wait returns Serve's result.
-func serve(ctx context.Context, s server) (wait func() error) {
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-	return func() error { return <-done }
-}
-
-// serveTest serves s until t ends, then requires Serve's nil.
-func serveTest(t testing.TB, s server) {
-	ctx, cancel := context.WithCancel(context.Background())
-	wait := serve(ctx, s)
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, wait(), "Serve's result")
-	})
 }
 
 // target describes the servers newServer makes to the echo suite. Like
 // the eventloop servers they keep counters of their backlogs, have no
 // idle timeout and on shutdown echo only what they already read.
-func target(newServer func() (server, error), capacity int64) echotest.Target {
+func target(newServer func() server, capacity int64) echotest.Target {
 	var last server
 	return echotest.Target{
 		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
-			s, err := newServer()
-			if err != nil {
-				return nil, nil, err
-			}
-			last = s
-			return s.Addr(), serve(ctx, s), nil
+			last = newServer()
+			return echotest.Serve(ctx, "tcp", "127.0.0.1:0", last)
 		},
 		Clients:             1000,
 		NoIdleTimeout:       true,
@@ -79,13 +60,9 @@ func TestEchoServer(t *testing.T) {
 		if t.Name() == "TestEchoServer/default" {
 			t.Skip("the same as epoll or kqueue")
 		}
-		tg := target(func() (server, error) {
-			sel, err := newSel()
-			if err != nil {
-				return nil, err
-			}
-			return selectors.NewEchoServer("127.0.0.1:0", sel, &testConfig)
-		}, int64(testConfig.MaxPending))
+		tg := target(func() server {
+			return &selectors.EchoServer{NewSelector: newSel, MaxPending: testMaxPending, DrainTimeout: testDrain}
+		}, testMaxPending)
 		tg.ChildClients = true
 		echotest.Run(t, tg)
 	})
@@ -94,10 +71,10 @@ func TestEchoServer(t *testing.T) {
 // testTLS returns a server config with a fresh certificate for 127.0.0.1
 // and a client config that trusts it.
 func testTLS(t testing.TB) (server, client *tls.Config) {
-	cert, err := selectors.SelfSigned("127.0.0.1", "localhost")
+	cert, err := tlsecho.NewSelfSigned(tlsecho.ECDSAP256, "127.0.0.1", "localhost")
 	require.NoError(t, err)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert.Leaf)
+	pool, err := tlsecho.CertPool(cert)
+	require.NoError(t, err)
 	return &tls.Config{Certificates: []tls.Certificate{cert}}, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 }
 
@@ -111,58 +88,32 @@ func tlsDialer(cfg *tls.Config) func(ctx context.Context, addr net.Addr) (net.Co
 // The TLS suite runs on the default Selector. Its thousand TLS clients
 // run in this process, too many descriptors for select, and the echo
 // suite already covers each backend; TestTLSEchoServerPlainClient runs
-// over poll.
+// over poll. MaxPending bounds each ciphertext buffer; it must hold a
+// whole TLS record, and the default does.
 func TestTLSEchoServer(t *testing.T) {
 	srvCfg, cliCfg := testTLS(t)
-	// MaxPending bounds each ciphertext buffer; it must hold a whole TLS
-	// record, and the default does.
-	cfg := &eventloop.Config{DrainTimeout: testConfig.DrainTimeout}
-	tg := target(func() (server, error) {
-		return selectors.NewTLSEchoServer("127.0.0.1:0", srvCfg, nil, cfg)
+	tg := target(func() server {
+		return &selectors.TLSEchoServer{TLS: srvCfg, DrainTimeout: testDrain}
 	}, eventloop.DefaultMaxPending)
 	tg.Dial = tlsDialer(cliCfg)
 	echotest.Run(t, tg)
 }
 
-// ServeTLS has a goroutine per client, bounded by its copy buffer, and
-// closes every connection the moment its context ends.
-func TestServeTLS(t *testing.T) {
-	srvCfg, cliCfg := testTLS(t)
-	echotest.Run(t, echotest.Target{
-		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				return nil, nil, err
-			}
-			done := make(chan error, 1)
-			go func() { done <- selectors.ServeTLS(ctx, ln, srvCfg, nil) }()
-			return ln.Addr(), func() error { return <-done }, nil
-		},
-		Dial:                tlsDialer(cliCfg),
-		Clients:             1000,
-		NoIdleTimeout:       true,
-		ShutdownDropsUnread: true,
-	})
-}
-
-func TestTLSEchoServerBadInput(t *testing.T) {
+func TestServeBadInput(t *testing.T) {
 	testenv.CheckFDs(t)
-	_, err := selectors.NewTLSEchoServer("127.0.0.1:0", &tls.Config{}, nil, nil)
-	assert.EqualError(t, err, "tls echo server on 127.0.0.1:0: the TLS config has no certificate")
-	_, err = selectors.NewEchoServer("127.0.0.1:http-alt-nope", nil, nil)
-	assert.ErrorContains(t, err, `listen "127.0.0.1:http-alt-nope"`)
-}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	err = (&selectors.TLSEchoServer{TLS: &tls.Config{}}).Serve(context.Background(), ln)
+	assert.EqualError(t, err, "serve tcp "+ln.Addr().String()+": selectors: TLSEchoServer.TLS has no certificate")
+	assert.ErrorIs(t, ln.Close(), net.ErrClosed, "Serve closes its listener")
 
-// A server that is never served releases everything on Close.
-func TestCloseUnserved(t *testing.T) {
-	testenv.CheckFDs(t)
-	srvCfg, _ := testTLS(t)
-	e, err := selectors.NewEchoServer("127.0.0.1:0", nil, nil)
+	ln, err = net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	require.NoError(t, e.Close())
-	s, err := selectors.NewTLSEchoServer("127.0.0.1:0", srvCfg, nil, nil)
-	require.NoError(t, err)
-	require.NoError(t, s.Close())
+	err = (&selectors.EchoServer{NewSelector: selectors.NewKqueueSelector}).Serve(context.Background(), ln)
+	if err != nil {
+		assert.ErrorContains(t, err, "selectors: poller: kqueue is not supported")
+	}
+	assert.ErrorIs(t, ln.Close(), net.ErrClosed, "Serve closes its listener")
 }
 
 // A client that speaks plain text to the TLS server fails its own
@@ -170,20 +121,16 @@ func TestCloseUnserved(t *testing.T) {
 func TestTLSEchoServerPlainClient(t *testing.T) {
 	testenv.CheckFDs(t)
 	srvCfg, cliCfg := testTLS(t)
-	sel, err := selectors.NewPollSelector()
-	require.NoError(t, err)
-	s, err := selectors.NewTLSEchoServer("127.0.0.1:0", srvCfg, sel, nil)
-	require.NoError(t, err)
-	serveTest(t, s)
+	addr := echotest.ServeTest(t, &selectors.TLSEchoServer{TLS: srvCfg, NewSelector: selectors.NewPollSelector})
 
-	plain, err := net.Dial("tcp", s.Addr().String())
+	plain, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer plain.Close()
 	_, err = plain.Write([]byte("GET / HTTP/1.0\r\n\r\n"))
 	require.NoError(t, err)
 	_, _ = io.ReadAll(plain) // an alert, then EOF
 
-	c, err := tls.Dial("tcp", s.Addr().String(), cliCfg)
+	c, err := tls.Dial("tcp", addr, cliCfg)
 	require.NoError(t, err)
 	defer c.Close()
 	_, err = c.Write([]byte("Hello TLS\n"))

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"os"
 	"sync"
+	"time"
 
-	"github.com/sockbook/sockbook/pkg/eventloop"
 	"golang.org/x/sys/unix"
 )
 
@@ -29,11 +31,58 @@ import (
 //
 // The trade-off, honestly: this still costs a goroutine per client, plus a
 // copy of every byte through the buffers and a lock per operation, to get
-// what ServeTLS gets with plain code, since Go's runtime already runs an
+// what tlsecho.Server gets with plain code, since Go's runtime already runs an
 // epoll or kqueue loop under every net.Conn. It exists to show where the
-// non-blocking boundary lies; a Go program would use ServeTLS.
+// non-blocking boundary lies; a Go program would use tlsecho.Server.
 type TLSEchoServer struct {
-	loop      // the listener, the Waker, Serve's loop and the counters
+	// TLS is the server's configuration, with at least one certificate.
+	TLS *tls.Config
+
+	// NewSelector makes the Selector each Serve runs on, which Serve
+	// closes. Nil means NewDefaultSelector.
+	NewSelector func() (Selector, error)
+
+	// MaxPending bounds each of a client's two ciphertext buffers; it
+	// must hold a whole TLS record, as the default does, and the
+	// MaxPending of Stats is the fullest either has been. Zero means
+	// eventloop.DefaultMaxPending.
+	MaxPending int
+
+	// DrainTimeout bounds the writing of what is owed once the context
+	// ends. Zero means eventloop.DefaultDrainTimeout.
+	DrainTimeout time.Duration
+
+	// Logger gets a line per client that comes and goes and per failed
+	// handshake. Nil discards.
+	Logger *slog.Logger
+
+	counters
+}
+
+// Serve serves TLS echo on every client ln accepts until ctx ends. Then
+// it closes ln, gives each client EOF after the ciphertext already read
+// (so its TLS side finishes the echo and sends close_notify), writes what
+// is pending for up to DrainTimeout, closes everything, waits for the TLS
+// goroutines and returns nil, as every sockbook server does (see package
+// socketserver). Serve takes ownership of ln.
+func (s *TLSEchoServer) Serve(ctx context.Context, ln net.Listener) error {
+	if s.TLS == nil || (len(s.TLS.Certificates) == 0 && s.TLS.GetCertificate == nil && s.TLS.GetConfigForClient == nil) {
+		ln.Close()
+		return &net.OpError{Op: "serve", Net: ln.Addr().Network(), Addr: ln.Addr(), Err: errors.New("selectors: TLSEchoServer.TLS has no certificate")}
+	}
+	r := &tlsRun{tlsConfig: s.TLS, conns: map[int]*cipherConn{}}
+	r.config = newConfig(s.NewSelector, s.MaxPending, s.DrainTimeout, s.Logger, &s.counters)
+	return r.run(ctx, ln, r.accept, r.wakeup, func() {
+		for _, c := range r.conns {
+			r.drop(c, "server stopped")
+		}
+		r.wg.Wait()
+	})
+}
+
+// tlsRun is one Serve of a TLSEchoServer.
+type tlsRun struct {
+	loop
 	tlsConfig *tls.Config
 
 	conns map[int]*cipherConn
@@ -43,105 +92,75 @@ type TLSEchoServer struct {
 	dirty []*cipherConn // changed by their goroutines since the loop last looked
 }
 
-// NewTLSEchoServer listens on addr for a TLS echo server with config cfg
-// (which must hold a certificate), driven by sel, which it takes over and
-// closes. A nil sel means NewDefaultSelector; opts may be nil. Its
-// MaxPending bounds each of a client's two ciphertext buffers, and the
-// MaxPending of Stats is the fullest either has been.
-func NewTLSEchoServer(addr string, cfg *tls.Config, sel Selector, opts *eventloop.Config) (*TLSEchoServer, error) {
-	if cfg == nil || (len(cfg.Certificates) == 0 && cfg.GetCertificate == nil && cfg.GetConfigForClient == nil) {
-		return nil, fmt.Errorf("tls echo server on %s: the TLS config has no certificate", addr)
-	}
-	s := &TLSEchoServer{tlsConfig: cfg, conns: map[int]*cipherConn{}}
-	if err := s.listen("tls echo server", addr, sel, opts, s.accept, s.wakeup); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// Serve runs the loop until ctx ends. Then it stops accepting, gives each
-// client EOF after the ciphertext already read (so its TLS side finishes
-// the echo and sends close_notify), writes what is pending for up to the
-// drain timeout, closes everything, waits for the TLS goroutines and
-// returns nil. It may be called once.
-func (s *TLSEchoServer) Serve(ctx context.Context) error {
-	return s.run(ctx, func() {
-		for _, c := range s.conns {
-			s.drop(c, "server stopped")
-		}
-		s.wg.Wait()
-	})
-}
-
 // accept is the listener's handler: each new client gets a cipherConn,
 // registered with the Selector, and a goroutine for its TLS side.
-func (s *TLSEchoServer) accept(Events) {
-	s.acceptEach(func(fd int, peer net.Addr) error {
-		wake := s.wake // Close clears the field; the goroutines keep the Waker
-		c := newCipherConn(fd, s.addr, peer, s.cfg.MaxPending, s.noteBacklog, func(c *cipherConn) {
-			s.mu.Lock()
-			s.dirty = append(s.dirty, c)
-			s.mu.Unlock()
+func (r *tlsRun) accept(Events) {
+	r.acceptEach(func(fd int, peer net.Addr) error {
+		wake := r.wake
+		c := newCipherConn(fd, r.ln.Addr(), peer, r.maxPending, r.counters.noteBacklog, func(c *cipherConn) {
+			r.mu.Lock()
+			r.dirty = append(r.dirty, c)
+			r.mu.Unlock()
 			wake.Wake()
 		})
-		c.handler = func(ev Events) { s.serve(c, ev) }
-		if _, err := s.sel.Register(fd, EventRead, c.handler); err != nil {
+		c.handler = func(ev Events) { r.serve(c, ev) }
+		if _, err := r.sel.Register(fd, EventRead, c.handler); err != nil {
 			return err
 		}
-		s.conns[fd] = c
-		s.wg.Go(func() { s.echoTLS(c) })
+		r.conns[fd] = c
+		r.wg.Go(func() { r.echoTLS(c) })
 		return nil
 	})
 }
 
 // echoTLS is a client's goroutine: the whole TLS conversation, written as
 // blocking code over the cipherConn.
-func (s *TLSEchoServer) echoTLS(c *cipherConn) {
-	tc := tls.Server(c, s.tlsConfig)
+func (r *tlsRun) echoTLS(c *cipherConn) {
+	tc := tls.Server(c, r.tlsConfig)
 	// Close sends close_notify when the handshake completed, then closes
 	// the cipherConn, which tells the loop to finish the socket.
 	defer tc.Close()
 	if err := tc.Handshake(); err != nil {
-		s.logf("%s: handshake: %v", c.peer, err)
+		r.logf("handshake failed", "remote", c.peer.String(), "err", err)
 		return
 	}
 	if _, err := io.Copy(tc, tc); err != nil && !errors.Is(err, net.ErrClosed) {
-		s.logf("%s: %v", c.peer, err)
+		r.logf("connection ended", "remote", c.peer.String(), "err", err)
 	}
 }
 
 // serve is a client's handler: move ciphertext between the socket and the
 // buffers, then tell the Selector what to wait for next.
-func (s *TLSEchoServer) serve(c *cipherConn, ev Events) {
-	err := s.transfer(c, ev)
+func (r *tlsRun) serve(c *cipherConn, ev Events) {
+	err := r.transfer(c, ev)
 	if err != nil {
-		s.drop(c, err.Error())
+		r.drop(c, err.Error())
 		return
 	}
-	s.rearm(c)
+	r.rearm(c)
 }
 
-func (s *TLSEchoServer) transfer(c *cipherConn, ev Events) error {
+func (r *tlsRun) transfer(c *cipherConn, ev Events) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if ev&EventRead != 0 && !c.inEOF && len(c.in) < c.max {
-		buf := s.buf[:min(len(s.buf), c.max-len(c.in))]
+		buf := r.buf[:min(len(r.buf), c.max-len(c.in))]
 		n, eof, err := readSocket(c.fd, buf)
 		if err != nil {
-			return fmt.Errorf("read from %s: %w", c.peer, err)
+			return fmt.Errorf("read from %s: %w", c.peer, os.NewSyscallError("read", err))
 		}
 		c.inEOF = eof
 		c.in = append(c.in, buf[:n]...)
 		c.cond.Broadcast()
-		s.noteBacklog(len(c.in))
+		r.counters.noteBacklog(len(c.in))
 		if len(c.in) >= c.max {
-			s.pauses.Add(1)
+			r.counters.pauses.Add(1)
 		}
 	}
 	if len(c.out) > 0 {
 		n, err := writeSocket(c.fd, c.out)
 		if err != nil {
-			return fmt.Errorf("write to %s: %w", c.peer, err)
+			return fmt.Errorf("write to %s: %w", c.peer, os.NewSyscallError("write", err))
 		}
 		c.out = c.out[:copy(c.out, c.out[n:])]
 		c.cond.Broadcast()
@@ -151,7 +170,7 @@ func (s *TLSEchoServer) transfer(c *cipherConn, ev Events) error {
 
 // rearm sets what the Selector waits for on c's socket, or closes it once
 // the TLS side is done and everything is written.
-func (s *TLSEchoServer) rearm(c *cipherConn) {
+func (r *tlsRun) rearm(c *cipherConn) {
 	c.mu.Lock()
 	var want Events
 	if !c.inEOF && len(c.in) < c.max {
@@ -163,10 +182,10 @@ func (s *TLSEchoServer) rearm(c *cipherConn) {
 	finished := c.tlsDone && len(c.out) == 0
 	c.mu.Unlock()
 	if finished {
-		s.drop(c, "done")
+		r.drop(c, "done")
 		return
 	}
-	k, err := s.sel.Key(c.fd)
+	k, err := r.sel.Key(c.fd)
 	switch {
 	case want == 0 && err == nil:
 		// Nothing to wait for on the socket until the TLS side acts
@@ -174,54 +193,54 @@ func (s *TLSEchoServer) rearm(c *cipherConn) {
 		// written). A key cannot have no events, and keeping the old
 		// ones would report an EOF socket readable again and again, so
 		// the socket leaves the Selector until the goroutine wakes us.
-		_, err = s.sel.Unregister(c.fd)
+		_, err = r.sel.Unregister(c.fd)
 	case want != 0 && err != nil:
-		_, err = s.sel.Register(c.fd, want, c.handler)
+		_, err = r.sel.Register(c.fd, want, c.handler)
 	case want != 0 && k.Events != want:
-		_, err = s.sel.Modify(c.fd, want, c.handler)
+		_, err = r.sel.Modify(c.fd, want, c.handler)
 	default:
 		err = nil
 	}
 	if err != nil {
-		s.drop(c, err.Error())
+		r.drop(c, err.Error())
 	}
 }
 
-func (s *TLSEchoServer) drop(c *cipherConn, why string) {
-	if s.conns[c.fd] != c {
+func (r *tlsRun) drop(c *cipherConn, why string) {
+	if r.conns[c.fd] != c {
 		return
 	}
-	if _, err := s.sel.Unregister(c.fd); err != nil && !errors.Is(err, ErrNotRegistered) {
-		s.logf("%v", err)
+	if _, err := r.sel.Unregister(c.fd); err != nil && !errors.Is(err, ErrNotRegistered) {
+		r.logf("unregister failed", "err", err)
 	}
-	delete(s.conns, c.fd)
+	delete(r.conns, c.fd)
 	c.kill()
 	unix.Close(c.fd)
-	s.closed(c.peer.String(), why)
+	r.closed(c.peer.String(), why)
 }
 
 // wakeup runs when the Waker fires: a TLS goroutine changed its buffers,
 // or the context ended.
-func (s *TLSEchoServer) wakeup(Events) {
-	s.wake.Drain()
-	s.mu.Lock()
-	dirty := s.dirty
-	s.dirty = nil
-	s.mu.Unlock()
+func (r *tlsRun) wakeup(Events) {
+	r.wake.Drain()
+	r.mu.Lock()
+	dirty := r.dirty
+	r.dirty = nil
+	r.mu.Unlock()
 	for _, c := range dirty {
-		if s.conns[c.fd] == c {
-			s.rearm(c)
+		if r.conns[c.fd] == c {
+			r.rearm(c)
 		}
 	}
-	if !s.beginStop() {
+	if !r.beginStop() {
 		return
 	}
-	for _, c := range s.conns {
+	for _, c := range r.conns {
 		c.mu.Lock()
 		c.inEOF = true // the TLS side sees EOF after what it has, echoes it and closes
 		c.cond.Broadcast()
 		c.mu.Unlock()
-		s.rearm(c)
+		r.rearm(c)
 	}
 }
 

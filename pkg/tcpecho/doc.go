@@ -2,7 +2,8 @@
 // socket that accepts both.
 //
 // It covers the recipes tcp-echo, tcp-echo-ipv6 and dual-stack. The echoing
-// itself is package echo's Handler, run by a socketserver.Server; what
+// itself is package echo's Handler, run by a socketserver.Server (whose
+// package doc describes the lifecycle every sockbook server shares); what
 // differs between the three recipes is only how the listening socket is
 // made, which is the lesson here:
 //

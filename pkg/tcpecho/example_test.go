@@ -25,7 +25,7 @@ func ExampleListen() {
 		return
 	}
 	done := make(chan error, 1)
-	go func() { done <- tcpecho.Serve(ctx, ln, tcpecho.Options{}) }()
+	go func() { done <- (&tcpecho.Server{}).Serve(ctx, ln) }()
 
 	conn, err := net.Dial("tcp4", ln.Addr().String())
 	if err != nil {
@@ -54,7 +54,7 @@ func ExampleListen_ipv6() {
 		return
 	}
 	done := make(chan error, 1)
-	go func() { done <- tcpecho.Serve(ctx, ln, tcpecho.Options{}) }()
+	go func() { done <- (&tcpecho.Server{}).Serve(ctx, ln) }()
 
 	conn, err := net.Dial("tcp6", ln.Addr().String())
 	if err != nil {
@@ -90,9 +90,10 @@ func ExampleListenDualStack() {
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	done := make(chan error, 1)
 	go func() {
-		done <- tcpecho.Serve(ctx, ln, tcpecho.Options{
+		s := &tcpecho.Server{
 			OnConnect: func(peer netip.AddrPort) { fmt.Println("peer", peer.Addr()) },
-		})
+		}
+		done <- s.Serve(ctx, ln)
 	}()
 
 	for _, c := range []struct{ network, host, msg string }{

@@ -12,9 +12,9 @@ import (
 	"github.com/sockbook/sockbook/pkg/socketserver"
 )
 
-// Options configure Serve. The zero value echoes with no idle timeout and
-// logs nothing.
-type Options struct {
+// Server is a TCP echo server. Its zero value echoes with no idle timeout
+// and logs nothing. Its lifecycle is socketserver.Server's.
+type Server struct {
 	// IdleTimeout closes a client that sends nothing for this long.
 	IdleTimeout time.Duration
 
@@ -27,18 +27,18 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Serve echoes every connection ln accepts until ctx ends, then returns
-// nil once every connection is finished. It closes ln.
-func Serve(ctx context.Context, ln net.Listener, opts Options) error {
-	h := &echo.Handler{IdleTimeout: opts.IdleTimeout, Logger: opts.Logger}
+// Serve echoes every connection ln accepts, each in its own goroutine,
+// until ctx ends, then stops as socketserver.Server.Serve does.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	h := &echo.Handler{IdleTimeout: s.IdleTimeout, Logger: s.Logger}
 	srv := &socketserver.Server{
-		Logger: opts.Logger,
+		Logger: s.Logger,
 		Handler: socketserver.HandlerFunc(func(ctx context.Context, conn net.Conn) {
-			if opts.OnConnect != nil {
-				opts.OnConnect(Peer(conn))
+			if s.OnConnect != nil {
+				s.OnConnect(Peer(conn))
 			}
-			if opts.Logger != nil {
-				opts.Logger.Info("accepted", "peer", FormatPeer(Peer(conn)))
+			if s.Logger != nil {
+				s.Logger.Info("accepted", "peer", FormatPeer(Peer(conn)))
 			}
 			h.ServeConn(ctx, conn)
 		}),

@@ -28,7 +28,7 @@ func target(listen func(ctx context.Context) (net.Listener, error), dialNetwork,
 				return nil, nil, err
 			}
 			done := make(chan error, 1)
-			go func() { done <- Serve(ctx, ln, Options{IdleTimeout: idle}) }()
+			go func() { done <- (&Server{IdleTimeout: idle}).Serve(ctx, ln) }()
 			return ln.Addr(), func() error { return <-done }, nil
 		},
 		Dial: func(ctx context.Context, addr net.Addr) (net.Conn, error) {

@@ -14,7 +14,7 @@ import (
 // the other stays open.
 //
 // Recipe: thread-server
-func ExampleServe() {
+func ExampleServer() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ln, err := net.Listen("tcp4", "localhost:0")
@@ -23,7 +23,7 @@ func ExampleServe() {
 		return
 	}
 	done := make(chan error, 1)
-	go func() { done <- threadserver.Serve(ctx, ln, threadserver.Options{}) }()
+	go func() { done <- (&threadserver.Server{}).Serve(ctx, ln) }()
 
 	bash1, err := net.Dial("tcp4", ln.Addr().String())
 	if err != nil {

@@ -11,8 +11,8 @@
 // event-loop recipes of this chapter are lessons in what the runtime does
 // for you rather than patterns to copy.
 //
-// The accept loop is socketserver.Server's; Serve adds the echo handler
-// and an optional bound on concurrent clients, which a thread-per-client
+// The accept loop and lifecycle are socketserver.Server's; Server adds the
+// echo handler and an optional bound on concurrent clients, which a thread-per-client
 // server needs and the cheat sheet's does not have.
 package threadserver
 
@@ -26,8 +26,10 @@ import (
 	"github.com/sockbook/sockbook/pkg/socketserver"
 )
 
-// Options configure Serve. The zero value serves any number of clients.
-type Options struct {
+// Server is the thread-per-client echo server: a goroutine per client.
+// Its zero value serves any number of clients. Its lifecycle is
+// socketserver.Server's.
+type Server struct {
 	// MaxClients bounds how many clients are served at once; further
 	// clients wait, connected, in the listen backlog. Zero means no bound.
 	MaxClients int
@@ -37,13 +39,12 @@ type Options struct {
 }
 
 // Serve echoes every connection ln accepts, each in its own goroutine,
-// until ctx ends; it returns nil once every connection is finished. It
-// closes ln.
-func Serve(ctx context.Context, ln net.Listener, opts Options) error {
+// until ctx ends, then stops as socketserver.Server.Serve does.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &socketserver.Server{
-		Handler:  &echo.Handler{IdleTimeout: opts.IdleTimeout, Logger: opts.Logger},
-		MaxConns: opts.MaxClients,
-		Logger:   opts.Logger,
+		Handler:  &echo.Handler{IdleTimeout: s.IdleTimeout, Logger: s.Logger},
+		MaxConns: s.MaxClients,
+		Logger:   s.Logger,
 	}
 	return srv.Serve(ctx, ln)
 }

@@ -23,7 +23,7 @@ func target(max int) echotest.Target {
 				return nil, nil, err
 			}
 			done := make(chan error, 1)
-			go func() { done <- Serve(ctx, ln, Options{MaxClients: max, IdleTimeout: idle}) }()
+			go func() { done <- (&Server{MaxClients: max, IdleTimeout: idle}).Serve(ctx, ln) }()
 			return ln.Addr(), func() error { return <-done }, nil
 		},
 		Dial: func(ctx context.Context, addr net.Addr) (net.Conn, error) {
@@ -48,7 +48,7 @@ func TestClientBeyondBoundWaits(t *testing.T) {
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	require.NoError(t, err)
 	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, Options{MaxClients: 1}) }()
+	go func() { done <- (&Server{MaxClients: 1}).Serve(ctx, ln) }()
 	defer func() {
 		cancel()
 		require.NoError(t, <-done)

@@ -9,7 +9,8 @@
 // echoes one recv. Here a Server wraps the listener with tls.NewListener,
 // serves every client in its own goroutine (package socketserver), bounds
 // the handshake with a timeout so a silent or plaintext client cannot hold a
-// goroutine, and then streams the echo (package echo).
+// goroutine, and then streams the echo (package echo). Its lifecycle is
+// the one package socketserver describes for every sockbook server.
 //
 // Two of the cheat sheet's choices do not carry over unchanged:
 //

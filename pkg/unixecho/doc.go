@@ -2,7 +2,8 @@
 // socket with a file-system path (or, on Linux, an abstract name) instead
 // of an IP address and port, for processes on the same host.
 //
-// It covers the recipe unix-echo. The echoing is package echo's Handler;
+// It covers the recipe unix-echo. The echoing is package echo's Handler,
+// run with the lifecycle package socketserver describes;
 // what this package adds is what goes wrong with UNIX socket paths:
 //
 //   - A server that crashed leaves its socket file behind, and the next

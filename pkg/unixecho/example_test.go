@@ -33,7 +33,7 @@ func ExampleListen() {
 		return
 	}
 	done := make(chan error, 1)
-	go func() { done <- unixecho.Serve(ctx, ln, unixecho.Options{}) }()
+	go func() { done <- (&unixecho.Server{}).Serve(ctx, ln) }()
 
 	conn, err := net.Dial("unix", path)
 	if err != nil {

@@ -27,7 +27,7 @@ func target(t *testing.T, name func() string) echotest.Target {
 				return nil, nil, err
 			}
 			done := make(chan error, 1)
-			go func() { done <- Serve(ctx, ln, Options{IdleTimeout: idle}) }()
+			go func() { done <- (&Server{IdleTimeout: idle}).Serve(ctx, ln) }()
 			return ln.Addr(), func() error { return <-done }, nil
 		},
 		Dial: func(ctx context.Context, addr net.Addr) (net.Conn, error) {

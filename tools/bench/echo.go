@@ -19,7 +19,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/sockbook/sockbook/pkg/selectors"
 	"github.com/sockbook/sockbook/pkg/tlsecho"
 )
 
@@ -201,7 +200,7 @@ func newEchoBench(ctx context.Context, o echoOptions, tmp string) (*echoBench, e
 		return nil, err
 	}
 	b := &echoBench{o: o, self: self}
-	cert, err := selectors.SelfSigned("127.0.0.1")
+	cert, err := tlsecho.NewSelfSigned(tlsecho.ECDSAP256, "127.0.0.1")
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/sockbook/sockbook/pkg/selectors"
 	"github.com/sockbook/sockbook/pkg/socketserver"
 	"github.com/sockbook/sockbook/pkg/tcpecho"
+	"github.com/sockbook/sockbook/pkg/tlsecho"
 )
 
 // serverKinds lists the echo servers of pkg/ that the hidden serve
@@ -56,43 +57,29 @@ func runServe(ctx context.Context, args []string, out io.Writer) error {
 	}
 	announce := func(a net.Addr) { fmt.Fprintf(out, "listening on tcp %s\n", a) }
 
-	switch *kind {
-	case "goroutine", "socketserver", "tls-goroutine":
-		ln, err := tcpecho.Listen(ctx, "tcp", *addr)
-		if err != nil {
-			return fmt.Errorf("serve %s: %w", *kind, err)
-		}
-		announce(ln.Addr())
-		switch *kind {
-		case "goroutine":
-			return tcpecho.Serve(ctx, ln, tcpecho.Options{})
-		case "socketserver":
-			srv := &socketserver.Server{Handler: &echo.Handler{}}
-			return srv.Serve(ctx, ln)
-		default:
-			return selectors.ServeTLS(ctx, ln, tlsConfig, nil)
-		}
-	case "select", "poll", "epoll":
-		srv, err := eventloop.Listen(eventloop.Mechanism(*kind), *addr, nil)
-		if err != nil {
-			return fmt.Errorf("serve %s: %w", *kind, err)
-		}
-		announce(srv.Addr())
-		return srv.Serve(ctx)
-	case "selector":
-		srv, err := selectors.NewEchoServer(*addr, nil, nil)
-		if err != nil {
-			return fmt.Errorf("serve %s: %w", *kind, err)
-		}
-		announce(srv.Addr())
-		return srv.Serve(ctx)
-	case "tls-selector":
-		srv, err := selectors.NewTLSEchoServer(*addr, tlsConfig, nil, nil)
-		if err != nil {
-			return fmt.Errorf("serve %s: %w", *kind, err)
-		}
-		announce(srv.Addr())
-		return srv.Serve(ctx)
+	var srv interface {
+		Serve(context.Context, net.Listener) error
 	}
-	return fmt.Errorf("serve: unknown -kind %q (want one of %v)", *kind, serverKinds())
+	switch *kind {
+	case "goroutine":
+		srv = &tcpecho.Server{}
+	case "socketserver":
+		srv = &socketserver.Server{Handler: &echo.Handler{}}
+	case "tls-goroutine":
+		srv = &tlsecho.Server{TLS: tlsConfig}
+	case "select", "poll", "epoll":
+		srv = &eventloop.Server{Mechanism: eventloop.Mechanism(*kind)}
+	case "selector":
+		srv = &selectors.EchoServer{}
+	case "tls-selector":
+		srv = &selectors.TLSEchoServer{TLS: tlsConfig}
+	default:
+		return fmt.Errorf("serve: unknown -kind %q (want one of %v)", *kind, serverKinds())
+	}
+	ln, err := tcpecho.Listen(ctx, "tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve %s: %w", *kind, err)
+	}
+	announce(ln.Addr())
+	return srv.Serve(ctx, ln)
 }

@@ -211,7 +211,7 @@ var interruptCases = []struct{ name, setup, code string }{
 	{"epoll_wait", `import "golang.org/x/sys/unix"; epfd, _ := unix.EpollCreate1(0); events := make([]unix.EpollEvent, 4)`, "for { unix.EpollWait(epfd, events, -1) }"},
 	{"channel receive", "ch := make(chan int)", "<-ch"},
 	{"sleep", `import "time"`, "time.Sleep(time.Hour)"},
-	{"event loop Serve(ctx)", `import "github.com/sockbook/sockbook/pkg/eventloop"; srv, _ := eventloop.Listen(eventloop.Poll, "127.0.0.1:0", nil)`, "srv.Serve(ctx)"},
+	{"event loop Serve(ctx, ln)", `import "net"; import "github.com/sockbook/sockbook/pkg/eventloop"; eln, _ := net.Listen("tcp", "127.0.0.1:0"); srv := &eventloop.Server{Mechanism: eventloop.Poll}`, "srv.Serve(ctx, eln)"},
 }
 
 // TestInterrupt interrupts each blocking cell, with interrupt_request (the

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sockbook/sockbook/pkg/selectors"
+	"github.com/sockbook/sockbook/pkg/tlsecho"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -55,7 +55,7 @@ func TestEventLoopServers(t *testing.T) {
 			chat(t, a, "Hello Python Socket Programming\n")
 			select {
 			case line := <-lines:
-				assert.Contains(t, line, "accepted 127.0.0.1:")
+				assert.Contains(t, line, "msg=accepted remote=127.0.0.1:")
 			case <-time.After(10 * time.Second):
 				t.Error("the server logged no client")
 			}
@@ -83,12 +83,12 @@ func TestKqueueServerUnsupported(t *testing.T) {
 	var exit *exec.ExitError
 	require.ErrorAs(t, err, &exit)
 	assert.Equal(t, 1, exit.ExitCode())
-	assert.Equal(t, "sockbook: eventloop: kqueue is not supported on linux: unsupported operation\n", string(out))
+	assert.Equal(t, "sockbook: poller: kqueue is not supported on linux: unsupported operation\n", string(out))
 }
 
 func TestNonblockingTLS(t *testing.T) {
 	// Certificate files, as the cheat sheet's openssl made.
-	cert, err := selectors.SelfSigned("127.0.0.1")
+	cert, err := tlsecho.NewSelfSigned(tlsecho.ECDSAP256, "127.0.0.1")
 	require.NoError(t, err)
 	dir := t.TempDir()
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
@@ -123,5 +123,5 @@ func TestNonblockingTLSSelfSigned(t *testing.T) {
 	require.NoError(t, err)
 	defer c.Close()
 	chat(t, c, "Hello TLS\n")
-	assert.Equal(t, "sockbook self-signed", c.ConnectionState().PeerCertificates[0].Subject.CommonName)
+	assert.Equal(t, "localhost", c.ConnectionState().PeerCertificates[0].Subject.CommonName, "tlsecho.DefaultHosts first")
 }

@@ -44,9 +44,7 @@ func commands() []command {
 		socketserverCommands,
 		tlsCommands,
 		udpCommands,
-		unixCommands,
-		socketpairCommands,
-		threadServerCommands,
+		ipcCommands,
 		eventLoopCommands,
 		sendfileCommands,
 		afalgCommands,
@@ -125,4 +123,38 @@ func newLogger(w io.Writer) *slog.Logger {
 // and scripts read to learn the address actually bound.
 func announce(w io.Writer, addr net.Addr) {
 	fmt.Fprintf(w, "listening on %s %s\n", addr.Network(), addr)
+}
+
+// A server is what every stream server in pkg/ is: configured by its
+// fields, run by Serve until ctx ends.
+type server interface {
+	Serve(ctx context.Context, ln net.Listener) error
+}
+
+// serve is the end of every server command: given the listener it opened
+// (or the error opening it), it prints the listening line and serves until
+// ctx ends.
+func serve(ctx context.Context, out io.Writer, ln net.Listener, err error, srv server) error {
+	if err != nil {
+		return err
+	}
+	announce(out, ln.Addr())
+	return srv.Serve(ctx, ln)
+}
+
+// listen opens a stream listener on network and address.
+func listen(ctx context.Context, network, address string) (net.Listener, error) {
+	var lc net.ListenConfig
+	return lc.Listen(ctx, network, address)
+}
+
+// parseListen parses the flags of a server that listens on -addr
+// (localhost:5566 by default) and takes the flags more registers, if any.
+func parseListen(slug, synopsis string, args []string, more func(*flag.FlagSet)) (addr string, err error) {
+	fs := newFlags(slug, strings.TrimSpace("[-addr host:port] "+synopsis))
+	fs.StringVar(&addr, "addr", "localhost:5566", "address to listen on")
+	if more != nil {
+		more(fs)
+	}
+	return addr, fs.Parse(args)
 }

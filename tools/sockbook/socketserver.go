@@ -17,17 +17,11 @@ func socketserverCommands() []command {
 }
 
 func runSocketserverTCP(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("socketserver-tcp", "[-addr host:port]")
-	addr := fs.String("addr", "localhost:5566", "address to listen on")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", *addr)
+	addr, err := parseListen("socketserver-tcp", "", args, nil)
 	if err != nil {
 		return err
 	}
-	announce(out, ln.Addr())
+	ln, err := listen(ctx, "tcp", addr)
 	// Like the cheat sheet's handle(): one recv of up to 1024 bytes, then
 	// the client's address, then sendall.
 	srv := &socketserver.Server{Logger: newLogger(out), Handler: socketserver.HandlerFunc(func(ctx context.Context, conn net.Conn) {
@@ -39,17 +33,16 @@ func runSocketserverTCP(ctx context.Context, args []string, out io.Writer) error
 		fmt.Fprintln(out, conn.RemoteAddr())
 		conn.Write(data[:n])
 	})}
-	return srv.Serve(ctx, ln)
+	return serve(ctx, out, ln, err, srv)
 }
 
 func runSocketserverUDP(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("socketserver-udp", "[-addr host:port]")
-	addr := fs.String("addr", "localhost:5566", "address to listen on")
-	if err := fs.Parse(args); err != nil {
+	addr, err := parseListen("socketserver-udp", "", args, nil)
+	if err != nil {
 		return err
 	}
 	var lc net.ListenConfig
-	pc, err := lc.ListenPacket(ctx, "udp", *addr)
+	pc, err := lc.ListenPacket(ctx, "udp", addr)
 	if err != nil {
 		return err
 	}

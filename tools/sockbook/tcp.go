@@ -26,11 +26,7 @@ func runTCPEcho(slug, network, defaultAddr string) func(context.Context, []strin
 			return err
 		}
 		ln, err := tcpecho.Listen(ctx, network, *addr)
-		if err != nil {
-			return err
-		}
-		announce(out, ln.Addr())
-		return tcpecho.Serve(ctx, ln, tcpecho.Options{IdleTimeout: *idle, Logger: newLogger(out)})
+		return serve(ctx, out, ln, err, &tcpecho.Server{IdleTimeout: *idle, Logger: newLogger(out)})
 	}
 }
 
@@ -42,11 +38,7 @@ func runDualStack(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	ln, err := tcpecho.ListenDualStack(ctx, *port)
-	if err != nil {
-		return err
-	}
-	announce(out, ln.Addr())
-	return tcpecho.Serve(ctx, ln, tcpecho.Options{
+	return serve(ctx, out, ln, err, &tcpecho.Server{
 		IdleTimeout: *idle,
 		OnConnect: func(peer netip.AddrPort) {
 			io.WriteString(out, tcpecho.FormatPeer(peer)+"\n")

@@ -118,11 +118,11 @@ func serveTLS(ctx context.Context, out io.Writer, f *tlsFlags, kt tlsecho.KeyTyp
 		}
 	}
 
-	ln, err := net.Listen("tcp", f.addr)
+	ln, err := listen(ctx, "tcp", f.addr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "listening on %s %s\n", ln.Addr().Network(), ln.Addr())
+	announce(out, ln.Addr())
 	describeCert(out, cert, generated, certPath, f.certFile, ln.Addr().String())
 	if showCiphers {
 		if err := printCiphers(out, cfg); err != nil {

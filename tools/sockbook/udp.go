@@ -19,13 +19,12 @@ func udpCommands() []command {
 }
 
 func runUDPEcho(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("udp-echo", "[-addr host:port]")
-	addr := fs.String("addr", "localhost:5566", "address to listen on")
-	if err := fs.Parse(args); err != nil {
+	addr, err := parseListen("udp-echo", "", args, nil)
+	if err != nil {
 		return err
 	}
 	var lc net.ListenConfig
-	pc, err := lc.ListenPacket(ctx, "udp", *addr)
+	pc, err := lc.ListenPacket(ctx, "udp", addr)
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func TestRealEntries(t *testing.T) {
 	assert.Equal(t, docs.KindVar, e.Kind)
 	assert.Equal(t, "var ErrClosed error = errClosed", e.Decl)
 
-	e = lookup(t, ix, "github.com/sockbook/sockbook/pkg/threadserver", "Options.Logger")
+	e = lookup(t, ix, "github.com/sockbook/sockbook/pkg/threadserver", "Server.Logger")
 	assert.Equal(t, "Logger *slog.Logger", e.Decl)
 }
 

@@ -23,14 +23,10 @@ func init() {
 			"EventRead":          ValueOf(selectors.EventRead),
 			"EventWrite":         ValueOf(selectors.EventWrite),
 			"NewDefaultSelector": ValueOf(selectors.NewDefaultSelector),
-			"NewEchoServer":      ValueOf(selectors.NewEchoServer),
 			"NewEpollSelector":   ValueOf(selectors.NewEpollSelector),
 			"NewKqueueSelector":  ValueOf(selectors.NewKqueueSelector),
 			"NewPollSelector":    ValueOf(selectors.NewPollSelector),
 			"NewSelectSelector":  ValueOf(selectors.NewSelectSelector),
-			"NewTLSEchoServer":   ValueOf(selectors.NewTLSEchoServer),
-			"SelfSigned":         ValueOf(selectors.SelfSigned),
-			"ServeTLS":           ValueOf(selectors.ServeTLS),
 		}, Types: map[string]Type{
 			"EchoServer":    TypeOf((*selectors.EchoServer)(nil)).Elem(),
 			"Events":        TypeOf((*selectors.Events)(nil)).Elem(),
@@ -42,8 +38,8 @@ func init() {
 		}, Proxies: map[string]Type{
 			"Selector": TypeOf((*P_github_com_sockbook_sockbook_pkg_selectors_Selector)(nil)).Elem(),
 		}, Wrappers: map[string][]string{
-			"EchoServer":    []string{"Addr", "Close", "Stats"},
-			"TLSEchoServer": []string{"Addr", "Close", "Stats"},
+			"EchoServer":    []string{"Stats"},
+			"TLSEchoServer": []string{"Stats"},
 		},
 	}
 }

@@ -20,9 +20,8 @@ func init() {
 			"Listen":          ValueOf(tcpecho.Listen),
 			"ListenDualStack": ValueOf(tcpecho.ListenDualStack),
 			"Peer":            ValueOf(tcpecho.Peer),
-			"Serve":           ValueOf(tcpecho.Serve),
 		}, Types: map[string]Type{
-			"Options": TypeOf((*tcpecho.Options)(nil)).Elem(),
+			"Server": TypeOf((*tcpecho.Server)(nil)).Elem(),
 		},
 	}
 }

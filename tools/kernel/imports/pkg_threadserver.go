@@ -15,10 +15,8 @@ import (
 func init() {
 	Packages["github.com/sockbook/sockbook/pkg/threadserver"] = Package{
 		Name: "threadserver",
-		Binds: map[string]Value{
-			"Serve": ValueOf(threadserver.Serve),
-		}, Types: map[string]Type{
-			"Options": TypeOf((*threadserver.Options)(nil)).Elem(),
+		Types: map[string]Type{
+			"Server": TypeOf((*threadserver.Server)(nil)).Elem(),
 		},
 	}
 }

@@ -19,9 +19,8 @@ func init() {
 			"ErrInUse":   ValueOf(&unixecho.ErrInUse).Elem(),
 			"Listen":     ValueOf(unixecho.Listen),
 			"MaxPathLen": ValueOf(unixecho.MaxPathLen),
-			"Serve":      ValueOf(unixecho.Serve),
 		}, Types: map[string]Type{
-			"Options": TypeOf((*unixecho.Options)(nil)).Elem(),
+			"Server": TypeOf((*unixecho.Server)(nil)).Elem(),
 		}, Untypeds: map[string]string{
 			"MaxPathLen": "int:107",
 		},

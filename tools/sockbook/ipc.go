@@ -9,10 +9,13 @@ import (
 	"os/exec"
 
 	"github.com/sockbook/sockbook/pkg/socketpair"
+	"github.com/sockbook/sockbook/pkg/unixecho"
 )
 
-func socketpairCommands() []command {
+// ipcCommands returns the commands of chapter 05-ipc.
+func ipcCommands() []command {
 	return []command{
+		{"unix-echo", "UNIX domain socket echo server (try: nc -U ./domain.sock)", runUnixEcho},
 		{"socketpair-duplex", "parent and child process greet each other over a socketpair", runSocketpairDuplex},
 		{"socketpair-pipe", "parent and child process take turns over a socketpair, like a pipe", runSocketpairPipe},
 	}
@@ -54,4 +57,15 @@ func runConversation(ctx context.Context, c socketpair.Conversation, slug string
 		return nil // Ctrl-C: the child has been stopped and reaped
 	}
 	return err
+}
+
+func runUnixEcho(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("unix-echo", "[-path ./domain.sock | -path @abstract-name] [-idle duration]")
+	path := fs.String("path", "./domain.sock", "socket path; a leading @ names a Linux abstract socket")
+	idle := fs.Duration("idle", 0, "close clients silent for this long (0: never)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ln, err := unixecho.Listen(ctx, *path)
+	return serve(ctx, out, ln, err, &unixecho.Server{IdleTimeout: *idle, Logger: newLogger(out)})
 }

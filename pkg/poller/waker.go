@@ -1,13 +1,14 @@
-package eventloop
+package poller
 
 import (
 	"errors"
+	"os"
 	"sync"
 
 	"golang.org/x/sys/unix"
 )
 
-// A Waker is a descriptor that an event loop watches for readability so
+// A Waker is a descriptor that a Poller watches for readability so
 // that another goroutine can interrupt its blocking wait: select, poll,
 // epoll_wait and kevent all sleep until a watched descriptor is ready, and
 // a context ending is not a descriptor. On Linux the Waker is an eventfd; on
@@ -75,5 +76,5 @@ func (w *Waker) Close() error {
 	if w.w != w.r {
 		err = errors.Join(err, unix.Close(w.w))
 	}
-	return err
+	return os.NewSyscallError("close", err)
 }

@@ -1,9 +1,9 @@
 //go:build !linux
 
-package eventloop
+package poller
 
 import (
-	"fmt"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -17,14 +17,14 @@ func newWakeFDs() (r, w int, err error) {
 	defer syscall.ForkLock.RUnlock()
 	var p [2]int
 	if err := unix.Pipe(p[:]); err != nil {
-		return -1, -1, fmt.Errorf("pipe: %w", err)
+		return -1, -1, os.NewSyscallError("pipe", err)
 	}
 	for _, fd := range p {
 		unix.CloseOnExec(fd)
 		if err := unix.SetNonblock(fd, true); err != nil {
 			unix.Close(p[0])
 			unix.Close(p[1])
-			return -1, -1, fmt.Errorf("pipe: %w", err)
+			return -1, -1, os.NewSyscallError("pipe", err)
 		}
 	}
 	return p[0], p[1], nil

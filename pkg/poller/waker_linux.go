@@ -1,8 +1,8 @@
-package eventloop
+package poller
 
 import (
 	"encoding/binary"
-	"fmt"
+	"os"
 
 	"golang.org/x/sys/unix"
 )
@@ -14,7 +14,7 @@ const drainAgain = false
 func newWakeFDs() (r, w int, err error) {
 	fd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
 	if err != nil {
-		return -1, -1, fmt.Errorf("eventfd: %w", err)
+		return -1, -1, os.NewSyscallError("eventfd", err)
 	}
 	return fd, fd, nil
 }
