@@ -152,3 +152,25 @@ func TestStopsWithContext(t *testing.T) {
 		t.Fatal("Send kept waiting 5s after its context ended")
 	}
 }
+
+func TestStopsOnCancel(t *testing.T) {
+	// A context with no deadline: only cancel() can end the wait, so a
+	// sender that bounds its reads by ctx.Deadline alone waits an hour here.
+	r := newReceiver(t, func(uint32, int) (bool, bool) { return true, false })
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Send(ctx, dial(t, r.conn.LocalAddr()), messages(1), Options{Timeout: time.Hour, Retries: 1000})
+	}()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Send after cancel(): got %v, want an error wrapping context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Send kept waiting 5s after cancel(): a context with no deadline must still stop it (watch ctx.Done, not only ctx.Deadline)")
+	}
+}

@@ -59,6 +59,10 @@ func awaitAck(ctx context.Context, conn *net.UDPConn, seq uint32, timeout time.D
 		deadline = d
 	}
 	conn.SetReadDeadline(deadline)
+	// A context without a deadline can still be cancelled: move the read
+	// deadline into the past then, so a blocked Read returns at once.
+	stop := context.AfterFunc(ctx, func() { conn.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
 	buf := make([]byte, 64)
 	for {
 		n, err := conn.Read(buf)
