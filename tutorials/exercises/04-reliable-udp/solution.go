@@ -71,6 +71,12 @@ func awaitAck(ctx context.Context, conn *net.UDPConn, seq uint32, timeout time.D
 			if err := ctx.Err(); err != nil {
 				return false, fmt.Errorf("reliable: waiting for ack %d: %w", seq, err)
 			}
+			// The read deadline can fire a moment before the context's
+			// own timer does; without this check every retry after it
+			// would time out at once and the retries run out first.
+			if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+				return false, fmt.Errorf("reliable: waiting for ack %d: %w", seq, context.DeadlineExceeded)
+			}
 			return false, nil
 		case errors.Is(err, syscall.ECONNREFUSED):
 			// Nobody listens (yet): as good as a lost datagram.
