@@ -200,19 +200,11 @@ func hasOutput(c *nbformat.Cell) bool {
 // cellRequires reads a cell's "sockbook": {"requires": [...]}, with afalg
 // implying linux as it does in recipes.Recipe.Requirements.
 func cellRequires(c *nbformat.Cell) []string {
-	sb, _ := c.Metadata["sockbook"].(map[string]any)
-	list, _ := sb["requires"].([]any)
-	var out []string
-	for _, r := range list {
-		if s, ok := r.(string); ok {
-			out = append(out, s)
-			if s == "afalg" {
-				out = append(out, "linux")
-			}
-		}
+	out := c.Requires()
+	if slices.Contains(out, "afalg") {
+		out = append(out, "linux")
 	}
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
 // TestCoverage prints which faces of each recipe are present and fails

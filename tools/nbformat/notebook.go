@@ -303,16 +303,26 @@ func (c *Cell) Recipe() string {
 	return s
 }
 
+// Requires returns what the machine must offer for the cell to run, from
+// its metadata ("sockbook": {"requires": ["root", …]}), or nil.
+func (c *Cell) Requires() []string {
+	sb, _ := c.Metadata["sockbook"].(map[string]any)
+	return stringList(sb["requires"])
+}
+
 // Tags returns the cell's Jupyter tags (metadata "tags").
-func (c *Cell) Tags() []string {
-	list, _ := c.Metadata["tags"].([]any)
-	var tags []string
-	for _, t := range list {
-		if s, ok := t.(string); ok {
-			tags = append(tags, s)
+func (c *Cell) Tags() []string { return stringList(c.Metadata["tags"]) }
+
+// stringList returns the string elements of a JSON array, or nil.
+func stringList(v any) []string {
+	list, _ := v.([]any)
+	var out []string
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
 		}
 	}
-	return tags
+	return out
 }
 
 // HasTag reports whether the cell carries tag.

@@ -26,7 +26,7 @@ func ForJupyter(nb *nbformat.Notebook, checks map[string]func() string) (*nbform
 		if c.Type != "code" || c.HasTag("skip-execution") {
 			continue
 		}
-		why, _, err := unmet(requires(c), checks)
+		why, _, err := unmet(c.Requires(), checks)
 		if err != nil {
 			return nil, fmt.Errorf("cell %d: %w", i, err)
 		}

@@ -107,7 +107,7 @@ func Run(ctx context.Context, nb *nbformat.Notebook, ex Executor, opts Options) 
 			results = append(results, res)
 			continue
 		}
-		why, missing, err := unmet(requires(cell), checks)
+		why, missing, err := unmet(cell.Requires(), checks)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", res.Name(), err)
 		}
@@ -196,19 +196,6 @@ func section(cell *nbformat.Cell, current string) string {
 		return ""
 	}
 	return current
-}
-
-// requires reads a cell's {"sockbook": {"requires": [...]}}.
-func requires(c *nbformat.Cell) []string {
-	sb, _ := c.Metadata["sockbook"].(map[string]any)
-	list, _ := sb["requires"].([]any)
-	var names []string
-	for _, v := range list {
-		if s, ok := v.(string); ok {
-			names = append(names, s)
-		}
-	}
-	return names
 }
 
 // sanitizers compiles the notebook's {"sockbook": {"sanitizers": [...]}}

@@ -158,7 +158,7 @@ func (s *site) collectTables(file, src string) ([]template.HTML, error) {
 // cellBadges marks a code cell that does not run everywhere.
 func cellBadges(c *nbformat.Cell) string {
 	var badges []string
-	for _, r := range requirements(c) {
+	for _, r := range c.Requires() {
 		label := map[string]string{"root": "needs root", "afalg": "needs AF_ALG", "ipv6": "needs IPv6", "linux": "Linux only"}[r]
 		if label == "" {
 			label = "needs " + r
@@ -250,18 +250,4 @@ func chapterNamed(chapters []*chapter, name string) *chapter {
 		}
 	}
 	return nil
-}
-
-// requirements turns a code cell's "sockbook": {"requires": [...]}
-// into words for its badge.
-func requirements(c *nbformat.Cell) []string {
-	sb, _ := c.Metadata["sockbook"].(map[string]any)
-	list, _ := sb["requires"].([]any)
-	var out []string
-	for _, r := range list {
-		if s, ok := r.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
