@@ -34,6 +34,12 @@ const (
 	// Cpio is GNU cpio, the independent reader tools/vmtest/cpio's
 	// archives are checked against.
 	Cpio = "cpio"
+	// IPRoute is the ip command of iproute2, which makes the network
+	// namespaces and veth pairs of the sniffer tests.
+	IPRoute = "iproute2"
+	// CrossFS is /dev/shm and the temporary directory on file systems of
+	// different types, where copy_file_range must fall back.
+	CrossFS = "crossfs"
 )
 
 // Required reports whether SOCKBOOK_REQUIRE promises name.

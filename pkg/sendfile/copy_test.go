@@ -117,7 +117,7 @@ func TestCopyFileRangeFallsBackToSendfile(t *testing.T) {
 func TestCopyAcrossFileSystems(t *testing.T) {
 	var shm, tmp unix.Statfs_t
 	if unix.Statfs("/dev/shm", &shm) != nil || unix.Statfs(os.TempDir(), &tmp) != nil || shm.Type == tmp.Type {
-		t.Skip("needs /dev/shm and the temporary directory on file systems of different types")
+		testenv.Skip(t, testenv.CrossFS, "/dev/shm and "+os.TempDir()+" are not on file systems of different types")
 	}
 	shmDir, err := os.MkdirTemp("/dev/shm", "sendfile")
 	require.NoError(t, err)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sockbook/sockbook/internal/testenv"
 	"golang.org/x/sys/unix"
 )
 
@@ -23,12 +24,12 @@ type Veth struct {
 }
 
 // NewVeth creates the namespaces and the veth pair and removes them when t
-// ends. It skips t when the ip command is missing and fails t on any other
+// ends. It skips t (through testenv) when the ip command is missing and fails t on any other
 // error; callers check for root first.
 func NewVeth(t testing.TB) *Veth {
 	t.Helper()
 	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("needs the ip command of iproute2 to create network namespaces: ", err)
+		testenv.Skip(t, testenv.IPRoute, "no ip command to create network namespaces: "+err.Error())
 	}
 	var r [3]byte
 	if _, err := rand.Read(r[:]); err != nil {
