@@ -11,9 +11,21 @@ import (
 	"github.com/sockbook/sockbook/pkg/tcpecho"
 )
 
-// The cheat sheet's server listens on localhost:5566 and is tried with
-// "nc localhost 5566". Here port 0 lets the kernel pick a free port, and
-// echo.Exchange plays the part of nc.
+// nc plays the cheat sheet's "nc localhost 5566": it dials address over
+// network, sends line and prints the echo.
+func nc(network, address, line string) {
+	conn, err := net.Dial(network, address)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer conn.Close()
+	reply, err := echo.Exchange(conn, []byte(line))
+	fmt.Printf("%s%v\n", reply, err)
+}
+
+// The cheat sheet's server listens on localhost:5566. Here port 0 lets the
+// kernel pick a free port.
 //
 // Recipe: tcp-echo
 func ExampleListen() {
@@ -27,14 +39,7 @@ func ExampleListen() {
 	done := make(chan error, 1)
 	go func() { done <- (&tcpecho.Server{}).Serve(ctx, ln) }()
 
-	conn, err := net.Dial("tcp4", ln.Addr().String())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	reply, err := echo.Exchange(conn, []byte("Hello World\n"))
-	conn.Close()
-	fmt.Printf("%s%v\n", reply, err)
+	nc("tcp4", ln.Addr().String(), "Hello World\n")
 
 	cancel()
 	fmt.Println("server stopped:", <-done)
@@ -56,14 +61,7 @@ func ExampleListen_ipv6() {
 	done := make(chan error, 1)
 	go func() { done <- (&tcpecho.Server{}).Serve(ctx, ln) }()
 
-	conn, err := net.Dial("tcp6", ln.Addr().String())
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	reply, err := echo.Exchange(conn, []byte("Hello IPv6\n"))
-	conn.Close()
-	fmt.Printf("%s%v\n", reply, err)
+	nc("tcp6", ln.Addr().String(), "Hello IPv6\n")
 
 	cancel()
 	fmt.Println("server stopped:", <-done)
@@ -87,28 +85,15 @@ func ExampleListenDualStack() {
 		fmt.Println(err)
 		return
 	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	done := make(chan error, 1)
-	go func() {
-		s := &tcpecho.Server{
-			OnConnect: func(peer netip.AddrPort) { fmt.Println("peer", peer.Addr()) },
-		}
-		done <- s.Serve(ctx, ln)
-	}()
-
-	for _, c := range []struct{ network, host, msg string }{
-		{"tcp4", "127.0.0.1", "Hello IPv4\n"},
-		{"tcp6", "::1", "Hello IPv6\n"},
-	} {
-		conn, err := net.Dial(c.network, net.JoinHostPort(c.host, port))
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
-		reply, err := echo.Exchange(conn, []byte(c.msg))
-		conn.Close()
-		fmt.Printf("%s%v\n", reply, err)
+	s := &tcpecho.Server{
+		OnConnect: func(peer netip.AddrPort) { fmt.Println("peer", peer.Addr()) },
 	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	nc("tcp4", net.JoinHostPort("127.0.0.1", port), "Hello IPv4\n")
+	nc("tcp6", net.JoinHostPort("::1", port), "Hello IPv6\n")
 
 	cancel()
 	fmt.Println("server stopped:", <-done)
