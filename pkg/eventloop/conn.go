@@ -1,7 +1,6 @@
 package eventloop
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -135,41 +134,20 @@ func (c *Conn) readOnce(buf []byte) (int, error) {
 	if len(buf) == 0 || c.eof {
 		return 0, nil
 	}
-	for {
-		n, err := unix.Read(int(c.fd), buf)
-		switch {
-		case err == nil && n > 0:
-			return n, nil // data, the usual case: no error to sort
-		case errors.Is(err, unix.EINTR):
-			continue
-		case errors.Is(err, unix.EAGAIN):
-			return 0, nil
-		case err != nil:
-			return 0, fmt.Errorf("read from %s: %w", c.Peer(), os.NewSyscallError("read", err))
-		default: // n == 0
-			c.eof = true
-			return 0, nil
-		}
+	n, eof, err := ReadSome(int(c.fd), buf)
+	if err != nil {
+		return 0, fmt.Errorf("read from %s: %w", c.Peer(), err)
 	}
+	c.eof = eof
+	return n, nil
 }
 
 // write writes p until the socket takes no more and returns how much it
 // took. A full socket is not an error.
 func (c *Conn) write(p []byte) (int, error) {
-	sent := 0
-	for sent < len(p) {
-		n, err := unix.Write(int(c.fd), p[sent:])
-		switch {
-		case err == nil:
-			// Written, the usual case.
-		case errors.Is(err, unix.EINTR):
-			continue
-		case errors.Is(err, unix.EAGAIN):
-			return sent, nil
-		case err != nil:
-			return sent, fmt.Errorf("write to %s: %w", c.Peer(), os.NewSyscallError("write", err))
-		}
-		sent += n
+	sent, err := WriteSome(int(c.fd), p)
+	if err != nil {
+		return sent, fmt.Errorf("write to %s: %w", c.Peer(), err)
 	}
 	return sent, nil
 }

@@ -8,10 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"sync"
 	"time"
 
+	"github.com/sockbook/sockbook/pkg/eventloop"
 	"golang.org/x/sys/unix"
 )
 
@@ -145,9 +145,9 @@ func (r *tlsRun) transfer(c *cipherConn, ev Events) error {
 	defer c.mu.Unlock()
 	if ev&EventRead != 0 && !c.inEOF && len(c.in) < c.max {
 		buf := r.buf[:min(len(r.buf), c.max-len(c.in))]
-		n, eof, err := readSocket(c.fd, buf)
+		n, eof, err := eventloop.ReadSome(c.fd, buf)
 		if err != nil {
-			return fmt.Errorf("read from %s: %w", c.peer, os.NewSyscallError("read", err))
+			return fmt.Errorf("read from %s: %w", c.peer, err)
 		}
 		c.inEOF = eof
 		c.in = append(c.in, buf[:n]...)
@@ -158,9 +158,9 @@ func (r *tlsRun) transfer(c *cipherConn, ev Events) error {
 		}
 	}
 	if len(c.out) > 0 {
-		n, err := writeSocket(c.fd, c.out)
+		n, err := eventloop.WriteSome(c.fd, c.out)
 		if err != nil {
-			return fmt.Errorf("write to %s: %w", c.peer, os.NewSyscallError("write", err))
+			return fmt.Errorf("write to %s: %w", c.peer, err)
 		}
 		c.out = c.out[:copy(c.out, c.out[n:])]
 		c.cond.Broadcast()
@@ -242,39 +242,4 @@ func (r *tlsRun) wakeup(Events) {
 		c.mu.Unlock()
 		r.rearm(c)
 	}
-}
-
-// readSocket reads once from the non-blocking socket fd; nothing to read
-// is not an error.
-func readSocket(fd int, buf []byte) (n int, eof bool, err error) {
-	for {
-		n, err := unix.Read(fd, buf)
-		switch {
-		case errors.Is(err, unix.EINTR):
-			continue
-		case errors.Is(err, unix.EAGAIN):
-			return 0, false, nil
-		case err != nil:
-			return 0, false, err
-		}
-		return n, n == 0, nil
-	}
-}
-
-// writeSocket writes as much of buf as the non-blocking socket fd takes.
-func writeSocket(fd int, buf []byte) (int, error) {
-	sent := 0
-	for sent < len(buf) {
-		n, err := unix.Write(fd, buf[sent:])
-		switch {
-		case errors.Is(err, unix.EINTR):
-			continue
-		case errors.Is(err, unix.EAGAIN):
-			return sent, nil
-		case err != nil:
-			return sent, err
-		}
-		sent += n
-	}
-	return sent, nil
 }

@@ -25,7 +25,9 @@ func init() {
 			"ListenerFD":          ValueOf(eventloop.ListenerFD),
 			"NewConn":             ValueOf(eventloop.NewConn),
 			"Poll":                ValueOf(eventloop.Poll),
+			"ReadSome":            ValueOf(eventloop.ReadSome),
 			"Select":              ValueOf(eventloop.Select),
+			"WriteSome":           ValueOf(eventloop.WriteSome),
 		}, Types: map[string]Type{
 			"Conn":      TypeOf((*eventloop.Conn)(nil)).Elem(),
 			"Mechanism": TypeOf((*eventloop.Mechanism)(nil)).Elem(),
