@@ -47,9 +47,9 @@ func (c *Client) kernelDone() <-chan struct{} {
 	return c.kernel.Done()
 }
 
-// errKernelExited is returned by calls that were waiting when the kernel
-// process exited.
-var errKernelExited = errors.New("jupyter: kernel exited")
+// ErrKernelExited is returned, wrapped, by calls that were waiting when the
+// kernel process exited, and by calls made after it did.
+var ErrKernelExited = errors.New("jupyter: kernel exited")
 
 // waiter collects what arrives for one request.
 type waiter struct {
@@ -178,7 +178,7 @@ func (c *Client) probe(ctx context.Context) (bool, error) {
 		case <-ctx.Done():
 			return false, fmt.Errorf("jupyter: kernel not ready: %w", ctx.Err())
 		case <-c.kernelDone():
-			return false, errKernelExited
+			return false, ErrKernelExited
 		}
 	}
 	return true, nil
@@ -302,7 +302,7 @@ func (c *Client) request(ctx context.Context, sock zmq4.Socket, msgType string, 
 	case <-c.ctx.Done():
 		return nil, errors.New("jupyter: client closed")
 	case <-c.kernelDone():
-		return nil, fmt.Errorf("%w before replying to %s", errKernelExited, msgType)
+		return nil, fmt.Errorf("%w before replying to %s", ErrKernelExited, msgType)
 	}
 }
 
@@ -380,6 +380,20 @@ func (c *Client) Execute(ctx context.Context, code string) (*Execution, error) {
 
 // ExecuteRequest runs req, as Execute does, with all of its options.
 func (c *Client) ExecuteRequest(ctx context.Context, req ExecuteRequest) (*Execution, error) {
+	var outs []Output
+	ex, err := c.ExecuteStream(ctx, req, func(o Output) { outs = append(outs, o) })
+	if err != nil {
+		return nil, err
+	}
+	ex.Outputs = outs
+	return ex, nil
+}
+
+// ExecuteStream runs req as ExecuteRequest does, but hands each output to
+// out as it arrives, on the calling goroutine, instead of collecting them:
+// the returned Execution has the reply and no Outputs. out must not block
+// for long, or the kernel's later output is dropped.
+func (c *Client) ExecuteStream(ctx context.Context, req ExecuteRequest, out func(Output)) (*Execution, error) {
 	if req.UserExpressions == nil {
 		req.UserExpressions = map[string]string{}
 	}
@@ -401,20 +415,20 @@ func (c *Client) ExecuteRequest(ctx context.Context, req ExecuteRequest) (*Execu
 			}
 			gotReply = true
 		case m := <-w.iopub:
-			out, isIdle, err := decodeIOPub(m)
+			o, isIdle, err := decodeIOPub(m)
 			if err != nil {
 				return nil, err
 			}
 			idle = idle || isIdle
-			if out != nil {
-				ex.Outputs = append(ex.Outputs, *out)
+			if o != nil {
+				out(*o)
 			}
 		case <-ctx.Done():
 			return nil, fmt.Errorf("jupyter: execute: %w", ctx.Err())
 		case <-c.ctx.Done():
 			return nil, errors.New("jupyter: client closed")
 		case <-c.kernelDone():
-			return nil, fmt.Errorf("%w while executing", errKernelExited)
+			return nil, fmt.Errorf("%w while executing", ErrKernelExited)
 		}
 	}
 	return &ex, nil
@@ -563,7 +577,7 @@ func (c *Client) Interrupt(ctx context.Context) error {
 // restart, if restart is true), and waits for its reply.
 func (c *Client) Shutdown(ctx context.Context, restart bool) error {
 	m, err := c.request(ctx, c.control, "shutdown_request", map[string]bool{"restart": restart})
-	if !restart && errors.Is(err, errKernelExited) {
+	if !restart && errors.Is(err, ErrKernelExited) {
 		// Some kernels (gophernotes) exit right after sending the reply,
 		// and it may not make it out: the exit is the answer.
 		return nil
