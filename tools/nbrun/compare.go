@@ -46,7 +46,7 @@ func Compare(stored, executed *nbformat.Notebook) ([]CellResult, error) {
 	if len(stored.Cells) != len(executed.Cells) {
 		return nil, fmt.Errorf("nbrun: compare: %d cells stored, %d executed", len(stored.Cells), len(executed.Cells))
 	}
-	sanitize, err := sanitizers(stored)
+	sanitize, err := Sanitizer(stored)
 	if err != nil {
 		return nil, err
 	}

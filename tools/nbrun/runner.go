@@ -76,7 +76,7 @@ func (r CellResult) Name() string {
 // The returned error is for problems with the notebook itself, such as an
 // invalid sanitizer.
 func Run(ctx context.Context, nb *nbformat.Notebook, ex Executor, opts Options) ([]CellResult, error) {
-	sanitize, err := sanitizers(nb)
+	sanitize, err := Sanitizer(nb)
 	if err != nil {
 		return nil, err
 	}
@@ -198,9 +198,9 @@ func section(cell *nbformat.Cell, current string) string {
 	return current
 }
 
-// sanitizers compiles the notebook's {"sockbook": {"sanitizers": [...]}}
+// Sanitizer compiles the notebook's {"sockbook": {"sanitizers": [...]}}
 // into one function applied to both sides of a comparison.
-func sanitizers(nb *nbformat.Notebook) (func(string) string, error) {
+func Sanitizer(nb *nbformat.Notebook) (func(string) string, error) {
 	type rule struct {
 		re   *regexp.Regexp
 		repl string

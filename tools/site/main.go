@@ -7,7 +7,9 @@
 // build renders into _site/ at the repository root (ignored by git) or the
 // folder given by -out. serve builds, serves the result on
 // http://localhost:8000, rebuilds when a notebook, lesson, template or
-// recipes.tsv changes, and reloads open pages.
+// recipes.tsv changes, and reloads open pages. Served chapter pages run
+// their cells in sockbook kernels (see package live); the static build has
+// no run controls.
 package main
 
 import (
@@ -35,7 +37,7 @@ func main() {
 }
 
 const usage = `usage: go run ./tools/site build [-out DIR] [-root DIR] [-base-url URL]
-       go run ./tools/site serve [-port 8000] [-out DIR] [-root DIR]`
+       go run ./tools/site serve [-port 8000 | -addr HOST:PORT [-allow-remote]] [-run=false] [-out DIR] [-root DIR]`
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
@@ -48,6 +50,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	outDir := fs.String("out", "", "output folder (default: _site at the repository root)")
 	baseURL := fs.String("base-url", "", "address the site is published at, for sitemap.xml and the 404 page")
 	port := fs.Int("port", 8000, "serve: port on localhost")
+	addr := fs.String("addr", "", "serve: host:port to listen on instead of localhost:PORT; loopback only unless -allow-remote")
+	allowRemote := fs.Bool("allow-remote", false, "serve: allow a non-loopback -addr (pages there run code on this machine)")
+	runCells := fs.Bool("run", true, "serve: chapter pages run their cells in sockbook kernels")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,7 +81,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if *port < 0 || *port > 65535 {
 			return fmt.Errorf("-port %d is not a TCP port", *port)
 		}
-		return serve(ctx, cfg, fmt.Sprintf("localhost:%d", *port), out)
+		if *addr == "" {
+			*addr = fmt.Sprintf("localhost:%d", *port)
+		}
+		return serve(ctx, cfg, serveOptions{addr: *addr, allowRemote: *allowRemote, run: *runCells}, out)
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }

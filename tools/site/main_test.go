@@ -86,6 +86,18 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), `new EventSource("/__livereload")`, "served pages reload themselves")
+	assert.Contains(t, string(body), `<script src="/__live/run.js" defer>`, "served pages get run controls")
+	assert.Regexp(t, `<meta name="sockbook-token" content="[0-9a-f]{32}">`, string(body))
+	static, err := os.ReadFile(filepath.Join(root, "_site", "cheatsheet.html"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(static), "sockbook-token", "the build on disk stays static, without the token")
+
+	resp, err = http.Get(base + "__live/run.js")
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), "X-Sockbook-Token")
 
 	resp, err = http.Get(base + "no/such/page.html")
 	require.NoError(t, err)
@@ -129,4 +141,16 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 	}
 	events.Body.Close()
 	http.DefaultClient.CloseIdleConnections()
+}
+
+func TestServeRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:8000", "[::]:8000", "192.0.2.1:8000", ":8000", "example.com:8000"} {
+		err := run(context.Background(), []string{"serve", "-root", t.TempDir(), "-addr", addr}, io.Discard)
+		require.Error(t, err, addr)
+		assert.Contains(t, err.Error(), "is not a loopback address", addr)
+	}
+	for _, addr := range []string{"localhost:8000", "127.0.0.1:8000", "127.0.0.2:0", "[::1]:8000"} {
+		assert.NoError(t, checkLoopback(addr, false), addr)
+	}
+	assert.NoError(t, checkLoopback("0.0.0.0:8000", true), "-allow-remote says the reader means it")
 }

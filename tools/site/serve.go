@@ -8,18 +8,33 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/sockbook/sockbook/tools/jupyter"
+	"github.com/sockbook/sockbook/tools/kernel/kernelbin"
+	"github.com/sockbook/sockbook/tools/site/live"
 	"github.com/sockbook/sockbook/tools/site/sitegen"
 )
 
-// serve builds the site, serves it on addr and rebuilds when its sources
-// change; pages opened in a browser reload after each rebuild. It returns
-// when ctx ends.
-func serve(ctx context.Context, cfg sitegen.Config, addr string, out io.Writer) error {
+// serveOptions are serve's settings beyond the site's.
+type serveOptions struct {
+	addr        string // host:port to listen on
+	allowRemote bool   // listen on addr even if it is not loopback
+	run         bool   // chapter pages run their cells in a kernel
+}
+
+// serve builds the site, serves it on opts.addr and rebuilds when its
+// sources change; pages opened in a browser reload after each rebuild.
+// With opts.run, chapter pages get Run buttons backed by sockbook kernels
+// (package live). It returns when ctx ends, after every kernel has stopped.
+func serve(ctx context.Context, cfg sitegen.Config, opts serveOptions, out io.Writer) error {
+	if err := checkLoopback(opts.addr, opts.allowRemote); err != nil {
+		return err
+	}
 	cfg.LiveReload = true
 	res, err := sitegen.Build(cfg)
 	if err != nil {
@@ -27,16 +42,40 @@ func serve(ctx context.Context, cfg sitegen.Config, addr string, out io.Writer) 
 	}
 	fmt.Fprintf(out, "site: built %d pages in %v\n", len(res.Pages), res.Duration.Round(time.Millisecond))
 
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("serve on %s: %w", addr, err)
+	var spec jupyter.KernelSpec
+	if opts.run {
+		kernel, err := kernelbin.BuildHere(ctx, out)
+		if err != nil {
+			return fmt.Errorf("serve: the kernel for running cells (-run=false serves without): %w", err)
+		}
+		spec = kernelbin.Spec(kernel)
 	}
-	reload := newBroadcast()
-	srv := &http.Server{Handler: handler(cfg.Out, reload), ReadHeaderTimeout: 5 * time.Second}
-	// Print the name the reader asked for (localhost), with the real port.
-	host, _, _ := net.SplitHostPort(addr)
+
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		return fmt.Errorf("serve on %s: %w", opts.addr, err)
+	}
+	host, _, _ := net.SplitHostPort(opts.addr)
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	hosts := servedHosts(host, port)
+	reload := newBroadcast()
+	site := sitegen.Handler(cfg.Out)
+	var kernels *live.Server
+	if opts.run {
+		kernels, err = live.New(live.Config{Spec: spec, Hosts: hosts, Render: sitegen.RenderOutput})
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		defer kernels.Close()
+		site = kernels.Pages(site)
+	}
+	srv := &http.Server{Handler: live.Guard(hosts, handler(site, kernels, reload)), ReadHeaderTimeout: 5 * time.Second}
+	// Print the name the reader asked for (localhost), with the real port.
 	fmt.Fprintf(out, "site: serving http://%s/ (Ctrl-C stops)\n", net.JoinHostPort(host, port))
+	if opts.run {
+		fmt.Fprintf(out, "site: chapter pages run their cells in sockbook kernels (at most %d at once)\n", live.DefaultMaxKernels)
+	}
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -81,6 +120,30 @@ func serve(ctx context.Context, cfg sitegen.Config, addr string, out io.Writer) 
 	}
 }
 
+// checkLoopback refuses an address other than loopback unless allowed:
+// the served pages run code on this machine.
+func checkLoopback(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("serve: -addr %q: %w", addr, err)
+	}
+	if host == "localhost" || allowRemote {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("serve: -addr %q is not a loopback address: pages served there would run code on this machine for anyone who can reach it; use localhost, or add -allow-remote if you mean it (the token is still required)", addr)
+}
+
+// servedHosts are the Host header values the server answers to.
+func servedHosts(host, port string) []string {
+	if host == "localhost" || host == "127.0.0.1" || host == "::1" {
+		return []string{"localhost:" + port, "127.0.0.1:" + port, "[::1]:" + port}
+	}
+	return []string{strings.ToLower(net.JoinHostPort(host, port))}
+}
+
 // snapshot summarises names, sizes and modification times under paths.
 func snapshot(paths []string) string {
 	var b strings.Builder
@@ -101,13 +164,17 @@ func snapshot(paths []string) string {
 	return b.String()
 }
 
-// handler serves the site built in dir (see sitegen.Handler), uncached so
-// a reload sees the rebuild, and streams reload events on /__livereload.
-func handler(dir string, reload *broadcast) http.Handler {
-	site := sitegen.Handler(dir)
+// handler serves site uncached, so a reload sees the rebuild, the kernels'
+// requests under live.Prefix (when kernels is not nil), and reload events
+// on /__livereload.
+func handler(site http.Handler, kernels *live.Server, reload *broadcast) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/__livereload" {
 			reload.serve(w, r)
+			return
+		}
+		if kernels != nil && strings.HasPrefix(r.URL.Path, live.Prefix) {
+			kernels.ServeHTTP(w, r)
 			return
 		}
 		w.Header().Set("Cache-Control", "no-cache")
