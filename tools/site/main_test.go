@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -11,12 +12,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain fails the run if a goroutine or a child process (a kernel that
+// serve started) outlives the tests.
+func TestMain(m *testing.M) {
+	code := testenv.RunNoChildren(m)
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
 
 // tempRepo makes a repository root with the real templates and recipe table
 // and no content.
