@@ -53,9 +53,17 @@ var ErrKernelExited = errors.New("jupyter: kernel exited")
 
 // waiter collects what arrives for one request.
 type waiter struct {
-	reply  chan *Message // the reply on shell or control
-	iopub  chan *Message // everything on iopub with this parent
-	closed bool
+	reply chan *Message // the reply on shell or control
+	iopub chan *Message // everything on iopub with this parent, while there is room
+	// idle is signalled by the status "idle" that ends the request, even
+	// when iopub was full: output may be lost to a flood, the end never.
+	idle    chan struct{}
+	dropped int // iopub messages lost because iopub was full; under Client.mu
+	closed  bool
+}
+
+func newWaiter() *waiter {
+	return &waiter{reply: make(chan *Message, 1), iopub: make(chan *Message, 64), idle: make(chan struct{}, 1)}
 }
 
 // Dial connects to the kernel described by info and waits, until ctx ends,
@@ -196,7 +204,7 @@ func (c *Client) send(sock zmq4.Socket, msgType string, content any) (string, *w
 	if err != nil {
 		return "", nil, err
 	}
-	w := &waiter{reply: make(chan *Message, 1), iopub: make(chan *Message, 64)}
+	w := newWaiter()
 	c.mu.Lock()
 	c.waiters[m.Header.MsgID] = w
 	c.mu.Unlock()
@@ -241,12 +249,21 @@ func (c *Client) read(sock zmq4.Socket, iopub bool) {
 		w := c.waiters[m.ParentHeader.MsgID]
 		if w != nil && !w.closed {
 			if iopub {
+				if isIdle(m) {
+					select {
+					case w.idle <- struct{}{}:
+					default:
+					}
+				}
 				// The buffer holds far more than one request's output
 				// bursts; if the caller stopped reading, drop rather
 				// than stall every other request.
 				select {
 				case w.iopub <- m:
 				default:
+					if m.Header.MsgType != "status" {
+						w.dropped++
+					}
 				}
 			} else {
 				select {
@@ -352,6 +369,10 @@ type Execution struct {
 	MsgID   string
 	Reply   ExecuteReply
 	Outputs []Output
+	// Dropped counts output messages lost because the caller took them
+	// more slowly than the kernel sent them (a cell printing in a tight
+	// loop); Outputs lacks them.
+	Dropped int
 }
 
 // Stdout returns the concatenated text the code wrote to stdout.
@@ -423,6 +444,8 @@ func (c *Client) ExecuteStream(ctx context.Context, req ExecuteRequest, out func
 			if o != nil {
 				out(*o)
 			}
+		case <-w.idle:
+			idle = true
 		case <-ctx.Done():
 			return nil, fmt.Errorf("jupyter: execute: %w", ctx.Err())
 		case <-c.ctx.Done():
@@ -431,7 +454,34 @@ func (c *Client) ExecuteStream(ctx context.Context, req ExecuteRequest, out func
 			return nil, fmt.Errorf("%w while executing", ErrKernelExited)
 		}
 	}
+	// The idle signal can overtake output still in the buffer: hand that
+	// over too.
+	for {
+		select {
+		case m := <-w.iopub:
+			if o, _, err := decodeIOPub(m); err == nil && o != nil {
+				out(*o)
+			}
+			continue
+		default:
+		}
+		break
+	}
+	c.mu.Lock()
+	ex.Dropped = w.dropped
+	c.mu.Unlock()
 	return &ex, nil
+}
+
+// isIdle reports whether m is the status "idle" that ends a request.
+func isIdle(m *Message) bool {
+	if m.Header.MsgType != "status" {
+		return false
+	}
+	var c struct {
+		ExecutionState string `json:"execution_state"`
+	}
+	return m.DecodeContent(&c) == nil && c.ExecutionState == "idle"
 }
 
 // decodeIOPub turns an iopub message into an Output, or reports that it is
@@ -470,7 +520,7 @@ func decodeIOPub(m *Message) (out *Output, idle bool, err error) {
 // parent msgID: a goroutine's late output, say. Call stop when done; the
 // channel is not closed.
 func (c *Client) Follow(msgID string) (outputs <-chan Output, stop func()) {
-	w := &waiter{reply: make(chan *Message, 1), iopub: make(chan *Message, 64)}
+	w := newWaiter()
 	c.mu.Lock()
 	c.waiters[msgID] = w
 	c.mu.Unlock()

@@ -168,6 +168,15 @@ func (k *fakeKernel) serve(sock zmq4.Socket) {
 		case "kernel_info_request":
 			k.send(sock, req.Identities, req.Header, "kernel_info_reply", `{"status":"ok","implementation":"fake","language_info":{"name":"go"}}`)
 		case "execute_request":
+			var c struct{ Code string }
+			_ = req.DecodeContent(&c)
+			if c.Code == "flood" {
+				for range floodLines {
+					k.send(k.iopub, nil, req.Header, "stream", `{"name":"stdout","text":"line\n"}`)
+				}
+				k.send(sock, req.Identities, req.Header, "execute_reply", `{"status":"ok","execution_count":2}`)
+				break
+			}
 			k.send(k.iopub, nil, req.Header, "stream", `{"name":"stdout","text":"hello\n"}`)
 			// A message with a wrong signature must be dropped.
 			forged, _ := signer{key: []byte("wrong")}.encode(&Message{Header: newHeader("kernel", "stream"), ParentHeader: req.Header, Content: json.RawMessage(`{"name":"stdout","text":"forged\n"}`)})
@@ -206,6 +215,32 @@ func TestClientAgainstFakeKernel(t *testing.T) {
 	require.NoError(t, c.Heartbeat(ctx))
 	require.NoError(t, c.Interrupt(ctx)) // no process: interrupt_request
 	require.NoError(t, c.Shutdown(ctx, false))
+}
+
+// floodLines is how many stream messages the fake kernel sends for the
+// code "flood": many more than a waiter buffers.
+const floodLines = 2000
+
+// A caller slower than the kernel's output loses output, and says how
+// much, but never the status idle that ends the request.
+func TestFloodLosesOutputNotTheEnd(t *testing.T) {
+	info, _ := startFakeKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, err := Dial(ctx, info)
+	require.NoError(t, err)
+	defer c.Close()
+	got := 0
+	ex, err := c.ExecuteStream(ctx, ExecuteRequest{Code: "flood"}, func(Output) {
+		if got == 0 {
+			time.Sleep(200 * time.Millisecond) // let the buffer overflow
+		}
+		got++
+	})
+	require.NoError(t, err, "the request ends although its status idle came when the buffer was full")
+	assert.Equal(t, "ok", ex.Reply.Status)
+	assert.Positive(t, ex.Dropped)
+	assert.Equal(t, floodLines, got+ex.Dropped, "every line is either handed over or counted as dropped")
 }
 
 func TestDialTimesOut(t *testing.T) {

@@ -291,7 +291,7 @@ func TestServerDropsForgedRequests(t *testing.T) {
 	m := &Message{Header: newHeader("forger", "execute_request"), Content: json.RawMessage(`{"code":"print pwned"}`)}
 	frames, err := forger.encode(m)
 	require.NoError(t, err)
-	w := &waiter{reply: make(chan *Message, 1), iopub: make(chan *Message, 64)}
+	w := newWaiter()
 	c.mu.Lock()
 	c.waiters[m.Header.MsgID] = w
 	c.mu.Unlock()

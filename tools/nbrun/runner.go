@@ -151,6 +151,12 @@ func runCell(ctx context.Context, ex Executor, cell *nbformat.Cell, res CellResu
 		return res, true
 	}
 
+	if execution.Dropped > 0 {
+		// Storing or comparing what is left would be wrong either way.
+		res.Status = Failed
+		res.Reason = fmt.Sprintf("%d output messages were lost: the cell printed faster than the runner took its output", execution.Dropped)
+		return res, false
+	}
 	outputs := toNotebook(execution)
 	failed := execution.Reply.Status == "error" || hasError(outputs)
 	wantsError := cell.HasTag("raises-exception")

@@ -62,7 +62,11 @@ func TestRunCellsInTheServedPage(t *testing.T) {
 	waitFor := func(expr string) {
 		t.Helper()
 		_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(60*time.Second), chromedp.WithPollingInterval(20*time.Millisecond)))
-		require.NoError(t, err, "waiting for %s", expr)
+		if err != nil {
+			state, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".live-state").textContent + " | " +
+				[...document.querySelectorAll(".live-running, .live-queued")].map(c => c.className + ": " + c.textContent.slice(-300)).join(" | ")`))
+			require.NoError(t, err, "waiting for %s; page: %s", expr, state)
+		}
 	}
 	_, err = chromedp.Run(ctx, chromedp.Navigate(base+"chapters/"+chapter+".html"))
 	require.NoError(t, err)
@@ -93,14 +97,13 @@ func TestRunCellsInTheServedPage(t *testing.T) {
 	last := n - 1
 	runEdited := func(code string) string {
 		t.Helper()
-		eval(fmt.Sprintf(`(() => {
-			const c = document.querySelectorAll(".cell.code-cell")[%d].querySelector("pre code");
+		runs := eval(fmt.Sprintf(`(() => {
+			const cell = document.querySelectorAll(".cell.code-cell")[%d], c = cell.querySelector("pre code");
 			c.textContent = %q;
 			c.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", shiftKey: true, bubbles: true}));
-			return "";
+			return cell.dataset.runs || "0";
 		})()`, last, code))
-		waitFor(`!!document.querySelector(".live-running, .live-queued")`)
-		waitFor(idle)
+		waitFor(fmt.Sprintf(`(document.querySelectorAll(".cell.code-cell")[%d].dataset.runs || "0") !== %q`, last, runs))
 		return outputsOf(last)
 	}
 	assert.Equal(t, "output stdout: outputedited by the reader", runEdited(`fmt.Println("edited by the reader")`))

@@ -219,7 +219,9 @@ func TestFloodIsCapped(t *testing.T) {
 	ev, _ := run(t, ts, tok, id, "import \"fmt\"\nfor i := 0; i < 200000; i++ { fmt.Println(\"line\", i) }")
 	assert.Equal(t, "ok", ev[len(ev)-1].Data["status"])
 	html := strings.Join(outputs(ev), "")
-	assert.Contains(t, html, "output past 65536 bytes is not shown here")
+	// Either the cap cut the output, or the kernel outran the server and
+	// the server said how much was lost; both keep the page alive.
+	assert.Regexp(t, `output past 65536 bytes is not shown here|\d+ outputs were dropped`, html)
 	assert.Less(t, len(html), 200<<10, "the page gets about MaxOutput, not the whole flood")
 	n := 0
 	for _, e := range ev {

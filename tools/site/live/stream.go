@@ -61,6 +61,9 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request, ss *session, co
 
 	st := &stream{w: w, fl: fl, render: s.cfg.Render, max: s.cfg.MaxOutput}
 	ex, err := c.ExecuteStream(r.Context(), jupyter.ExecuteRequest{Code: code, StoreHistory: true}, st.add)
+	if err == nil && ex.Dropped > 0 {
+		st.note(fmt.Sprintf("\n[%d outputs were dropped: the cell printed faster than they could be sent]\n", ex.Dropped))
+	}
 	st.finish()
 	switch {
 	case err == nil:
@@ -127,6 +130,16 @@ func (st *stream) add(o jupyter.Output) {
 		return
 	}
 	st.flush()
+}
+
+// note adds a line of our own, on stderr, unless the output was capped
+// (which has said so already).
+func (st *stream) note(text string) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.capped {
+		st.append(&nbformat.Output{Type: "stream", Name: "stderr", Text: text})
+	}
 }
 
 // append adds o to the outputs, joining it to the last one when both are

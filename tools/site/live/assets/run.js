@@ -133,6 +133,7 @@
       if (state !== "dead") setState("idle");
     } finally {
       cell.classList.remove("live-running");
+      cell.dataset.runs = String(Number(cell.dataset.runs || 0) + 1); // for tests and styles: this cell has run n times
     }
   }
 
