@@ -133,6 +133,21 @@ func TestRunCellsInTheServedPage(t *testing.T) {
 	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
 	waitFor(`document.querySelector(".live-bar").dataset.state === "dead"`)
 	assert.Contains(t, eval(`document.querySelector(".live-state").textContent`), "exited")
+
+	// Restart brings a new kernel; closing the tab (here: leaving the
+	// page) stops it.
+	eval(`document.querySelector(".live-restart").click(), ""`)
+	waitFor(`document.querySelector(".live-state").textContent.includes("restarted")`)
+	out = runEdited(`import ("fmt"; "os")` + "\n" + `fmt.Println(os.Getpid())`)
+	pid, err = strconv.Atoi(strings.TrimPrefix(out, "output stdout: output"))
+	require.NoError(t, err, out)
+	_, err = chromedp.Run(ctx, chromedp.Navigate("about:blank"))
+	require.NoError(t, err)
+	deadline := time.Now().Add(30 * time.Second)
+	for syscall.Kill(pid, 0) == nil {
+		require.True(t, time.Now().Before(deadline), "the kernel of a page that was left still runs")
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // startServe runs serve on a free loopback port for t, with the site built
