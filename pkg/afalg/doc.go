@@ -51,8 +51,10 @@
 //     needed, and a message that still does not fit (the sysctls
 //     net.core.wmem_max, rmem_max and optmem_max bound it; kernels before
 //     4.14 also cap it at 16 pages) is an error, never a hang.
-//   - A cipher's read must ask for exactly the output expected: asking for
-//     more makes the kernel wait for input that never comes. And a
+//   - A cipher's read asks for exactly the output expected. How the kernel
+//     answers a longer read has changed between versions (the AF_ALG
+//     receive paths were rewritten in Linux 4.14), and while the last send
+//     carried MSG_MORE such a read waits for input that never comes. And a
 //     decryption with neither AAD nor plaintext still needs a read, with a
 //     one-byte buffer: the kernel checks the tag only for a read that asks
 //     for something.
