@@ -16,7 +16,10 @@
 // same time inherits them; only the child's explicit copy survives the
 // exec. When every copy of one end is closed — the child exited or was
 // killed — reads on the other end see end of file, which is how a parent
-// notices a dead child instead of hanging.
+// notices a dead child instead of hanging. Only copies of the peer's end
+// count: a reader's own spare copies change nothing, but one stray copy of
+// the peer's end (the parent's copy of the child's end, kept after Start)
+// holds end of file off for good.
 //
 // A stream socket keeps no message boundaries, though the cheat sheet's
 // recv(1024) assumes it does. Messages here are lines, read with a size

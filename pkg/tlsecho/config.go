@@ -28,12 +28,16 @@ type Config struct {
 	AllowLegacyTLS10 bool
 
 	// Ciphers, when not empty, is the list of cipher suites to accept, as
-	// ParseCiphers reads it. Because Go's TLS 1.3 suites cannot be chosen,
-	// a list caps the protocol at TLS 1.2. Empty means Go's defaults.
+	// ParseCiphers reads it. Empty means Go's defaults. Go's TLS 1.3 suites
+	// cannot be chosen, and tls.Config.CipherSuites applies only below TLS
+	// 1.3, so TLSConfig also sets MaxVersion to TLS 1.2 when Ciphers is set:
+	// without that cap a TLS 1.3 client would never meet the list.
 	Ciphers string
 }
 
-// TLSConfig returns the tls.Config for a server with c's policy.
+// TLSConfig returns the tls.Config for a server with c's policy. When
+// Ciphers is set, the result has MaxVersion tls.VersionTLS12 as well as
+// CipherSuites (see Config.Ciphers).
 //
 // It returns an error naming the input when there is no certificate, when
 // MinVersion is not a TLS version, below TLS 1.2 without AllowLegacyTLS10,
@@ -73,6 +77,7 @@ func (c *Config) TLSConfig() (*tls.Config, error) {
 		return nil, fmt.Errorf("tlsecho: config: ciphers %q: %w", c.Ciphers, err)
 	}
 	cfg.CipherSuites = ids
+	// CipherSuites alone would not stop TLS 1.3, which ignores the list.
 	cfg.MaxVersion = tls.VersionTLS12
 	return cfg, nil
 }

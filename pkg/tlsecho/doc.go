@@ -23,5 +23,10 @@
 //     Go implements no static-ECDH suites, so ParseCiphers maps such names to
 //     their ephemeral (ECDHE) counterparts, which use the same certificate
 //     and cipher and add forward secrecy. Go does not let TLS 1.3 suites be
-//     chosen at all, so choosing suites caps the version at TLS 1.2.
+//     chosen at all, and tls.Config.CipherSuites alone does not stop TLS
+//     1.3: a plain crypto/tls server with the list set still negotiates TLS
+//     1.3 with a client that offers it, and ignores the list for it. So that
+//     the choice takes effect, Config.TLSConfig also sets MaxVersion to TLS
+//     1.2 whenever suites are chosen; the cap is this package's decision,
+//     not something CipherSuites does.
 package tlsecho

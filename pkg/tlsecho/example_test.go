@@ -63,8 +63,9 @@ func ExampleServer() {
 
 // The cheat sheet's set_ciphers("ECDH-ECDSA-AES128-GCM-SHA256") selects,
 // in Go, its ephemeral counterpart with the same ECDSA certificate and
-// cipher. Choosing suites caps the server at TLS 1.2, so that is what the
-// client, offering Go's defaults, negotiates.
+// cipher. Because Config.TLSConfig sets MaxVersion to TLS 1.2 whenever
+// suites are chosen (CipherSuites alone would not stop TLS 1.3), TLS 1.2 is
+// what the client, offering Go's defaults, negotiates.
 //
 // Recipe: tls-ciphers
 func ExampleEnabledCiphers() {

@@ -244,9 +244,22 @@ func TestServerCipherSelection(t *testing.T) {
 		if err == nil {
 			c.Close()
 		}
-		require.Error(t, err, "a suite list caps the server at TLS 1.2")
+		require.Error(t, err, "TLSConfig's MaxVersion caps the server at TLS 1.2")
 		assert.Contains(t, err.Error(), "protocol version")
 	})
+}
+
+// TestCipherSuitesAloneKeepTLS13 is why Config.TLSConfig sets MaxVersion: a
+// tls.Config with the same CipherSuites and no MaxVersion still negotiates
+// TLS 1.3, with a suite the list does not name.
+func TestCipherSuitesAloneKeepTLS13(t *testing.T) {
+	cert := newCert(t, tlsecho.ECDSAP256)
+	ids, err := tlsecho.ParseCiphers("ECDH-ECDSA-AES128-GCM-SHA256")
+	require.NoError(t, err)
+	srv := &tlsecho.Server{TLS: &tls.Config{Certificates: []tls.Certificate{cert}, CipherSuites: ids}}
+	st := exchange(t, serve(t, srv), &tls.Config{RootCAs: trusting(t, cert)}, "plain\n")
+	assert.Equal(t, uint16(tls.VersionTLS13), st.Version)
+	assert.NotContains(t, ids, st.CipherSuite)
 }
 
 func TestServerVersionPolicy(t *testing.T) {

@@ -12,9 +12,12 @@
 //     listening on it.
 //   - sun_path holds 108 bytes including the terminating NUL, so a path may
 //     have at most 107. Listen says so instead of a bare EINVAL.
-//   - On Linux a name starting with '@' is abstract: it lives in the
-//     kernel, not the file system, and disappears with the last socket, so
-//     there is never a stale file to clean up.
+//   - On Linux a name starting with '@' is abstract (the kernel sees a NUL
+//     as sun_path's first byte): it lives in the kernel, not the file
+//     system, and disappears with the last socket, so there is never a
+//     stale file to clean up. Nor are there file-system permissions: any
+//     process in the same network namespace can connect, and none in
+//     another namespace can see the name.
 //
 // Go's UnixListener removes the socket file it created when closed, which
 // is the cleanup the cheat sheet's finally block does by hand.
