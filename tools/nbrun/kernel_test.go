@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,20 +20,9 @@ import (
 // TestMain fails the run if a kernel process outlives the tests.
 func TestMain(m *testing.M) { os.Exit(testenv.RunNoChildren(m)) }
 
-// kernelSpec builds the sockbook kernel once per test binary, or takes it
-// from the cache.
-var kernelSpec = sync.OnceValues(func() (jupyter.KernelSpec, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	path, err := kernelbin.BuildHere(ctx, os.Stderr)
-	return kernelbin.Spec(path), err
-})
-
 func spec(t *testing.T) jupyter.KernelSpec {
 	t.Helper()
-	s, err := kernelSpec()
-	require.NoError(t, err, "building the kernel")
-	return s
+	return kernelbin.ForTest(t)
 }
 
 // sampleCopy copies testdata/sample.ipynb into a temporary folder,

@@ -15,6 +15,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"testing"
+	"time"
 
 	"github.com/sockbook/sockbook/tools/jupyter"
 )
@@ -153,4 +155,19 @@ func BuildHere(ctx context.Context, log io.Writer) (string, error) {
 		return "", err
 	}
 	return Build(ctx, dir, log)
+}
+
+// ForTest returns the kernelspec of the kernel of the module that holds
+// the current directory, building it first when the cache has none (see
+// Build), and fails t when it cannot. Build output goes to stderr, so a
+// first build's minutes are visible.
+func ForTest(t testing.TB) jupyter.KernelSpec {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	path, err := BuildHere(ctx, os.Stderr)
+	if err != nil {
+		t.Fatalf("building the sockbook kernel: %v", err)
+	}
+	return Spec(path)
 }

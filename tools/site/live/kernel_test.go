@@ -2,7 +2,6 @@ package live_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -10,13 +9,11 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sockbook/sockbook/internal/testenv"
-	"github.com/sockbook/sockbook/tools/jupyter"
 	"github.com/sockbook/sockbook/tools/kernel/kernelbin"
 	"github.com/sockbook/sockbook/tools/nbformat"
 	"github.com/sockbook/sockbook/tools/site/live"
@@ -28,20 +25,9 @@ import (
 // TestMain fails the run if a kernel process outlives the tests.
 func TestMain(m *testing.M) { os.Exit(testenv.RunNoChildren(m)) }
 
-// kernelSpec builds the sockbook kernel once per test binary, or takes it
-// from the cache.
-var kernelSpec = sync.OnceValues(func() (jupyter.KernelSpec, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	path, err := kernelbin.BuildHere(ctx, os.Stderr)
-	return kernelbin.Spec(path), err
-})
-
 func kernelSite(t testing.TB, cfg live.Config) (*httptest.Server, *live.Server) {
 	t.Helper()
-	spec, err := kernelSpec()
-	require.NoError(t, err, "building the kernel")
-	cfg.Spec = spec
+	cfg.Spec = kernelbin.ForTest(t)
 	return site(t, cfg)
 }
 
