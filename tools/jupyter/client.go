@@ -54,16 +54,36 @@ var ErrKernelExited = errors.New("jupyter: kernel exited")
 // waiter collects what arrives for one request.
 type waiter struct {
 	reply chan *Message // the reply on shell or control
-	iopub chan *Message // everything on iopub with this parent, while there is room
+
+	// queue holds what arrived on iopub with this parent and was not
+	// taken yet (see Client.take); ready is signalled when it grows. It
+	// holds up to maxQueued messages, so that a caller that reads more
+	// slowly than a kernel prints loses nothing in any burst a cell
+	// makes, and a runaway flood cannot take all memory.
+	queue   []*Message // under Client.mu
+	ready   chan struct{}
+	dropped int // output lost to a full queue; under Client.mu
 	// idle is signalled by the status "idle" that ends the request, even
-	// when iopub was full: output may be lost to a flood, the end never.
-	idle    chan struct{}
-	dropped int // iopub messages lost because iopub was full; under Client.mu
-	closed  bool
+	// when the queue was full: output may be lost to a flood, the end never.
+	idle   chan struct{}
+	closed bool
 }
 
+// maxQueued bounds a waiter's queue: about 64 MiB of small stream
+// messages.
+const maxQueued = 1 << 16
+
 func newWaiter() *waiter {
-	return &waiter{reply: make(chan *Message, 1), iopub: make(chan *Message, 64), idle: make(chan struct{}, 1)}
+	return &waiter{reply: make(chan *Message, 1), ready: make(chan struct{}, 1), idle: make(chan struct{}, 1)}
+}
+
+// take returns and forgets what w's queue holds.
+func (c *Client) take(w *waiter) []*Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	q := w.queue
+	w.queue = nil
+	return q
 }
 
 // Dial connects to the kernel described by info and waits, until ctx ends,
@@ -179,7 +199,7 @@ func (c *Client) probe(ctx context.Context) (bool, error) {
 		case <-w.reply:
 			gotReply = true
 			iopubWait = time.After(250 * time.Millisecond)
-		case <-w.iopub:
+		case <-w.ready:
 			gotIOPub = true
 		case <-iopubWait:
 			return false, nil // published before we subscribed: ask again
@@ -255,15 +275,16 @@ func (c *Client) read(sock zmq4.Socket, iopub bool) {
 					default:
 					}
 				}
-				// The buffer holds far more than one request's output
-				// bursts; if the caller stopped reading, drop rather
-				// than stall every other request.
-				select {
-				case w.iopub <- m:
-				default:
-					if m.Header.MsgType != "status" {
-						w.dropped++
+				// Never wait for the caller here: that would stall every
+				// other request.
+				if len(w.queue) < maxQueued {
+					w.queue = append(w.queue, m)
+					select {
+					case w.ready <- struct{}{}:
+					default:
 					}
+				} else if m.Header.MsgType != "status" {
+					w.dropped++
 				}
 			} else {
 				select {
@@ -370,8 +391,8 @@ type Execution struct {
 	Reply   ExecuteReply
 	Outputs []Output
 	// Dropped counts output messages lost because the caller took them
-	// more slowly than the kernel sent them (a cell printing in a tight
-	// loop); Outputs lacks them.
+	// so much more slowly than the kernel sent them that the client's
+	// queue overflowed; Outputs lacks them.
 	Dropped int
 }
 
@@ -412,8 +433,9 @@ func (c *Client) ExecuteRequest(ctx context.Context, req ExecuteRequest) (*Execu
 
 // ExecuteStream runs req as ExecuteRequest does, but hands each output to
 // out as it arrives, on the calling goroutine, instead of collecting them:
-// the returned Execution has the reply and no Outputs. out must not block
-// for long, or the kernel's later output is dropped.
+// the returned Execution has the reply and no Outputs. Output waits in a
+// queue while out runs; if out is slower than the kernel for longer than
+// the queue holds, later output is lost and counted in Dropped.
 func (c *Client) ExecuteStream(ctx context.Context, req ExecuteRequest, out func(Output)) (*Execution, error) {
 	if req.UserExpressions == nil {
 		req.UserExpressions = map[string]string{}
@@ -435,14 +457,16 @@ func (c *Client) ExecuteStream(ctx context.Context, req ExecuteRequest, out func
 				return nil, err
 			}
 			gotReply = true
-		case m := <-w.iopub:
-			o, isIdle, err := decodeIOPub(m)
-			if err != nil {
-				return nil, err
-			}
-			idle = idle || isIdle
-			if o != nil {
-				out(*o)
+		case <-w.ready:
+			for _, m := range c.take(w) {
+				o, isIdle, err := decodeIOPub(m)
+				if err != nil {
+					return nil, err
+				}
+				idle = idle || isIdle
+				if o != nil {
+					out(*o)
+				}
 			}
 		case <-w.idle:
 			idle = true
@@ -454,18 +478,11 @@ func (c *Client) ExecuteStream(ctx context.Context, req ExecuteRequest, out func
 			return nil, fmt.Errorf("%w while executing", ErrKernelExited)
 		}
 	}
-	// The idle signal can overtake output still in the buffer: hand that
-	// over too.
-	for {
-		select {
-		case m := <-w.iopub:
-			if o, _, err := decodeIOPub(m); err == nil && o != nil {
-				out(*o)
-			}
-			continue
-		default:
+	// The idle signal can overtake output still queued: hand that over too.
+	for _, m := range c.take(w) {
+		if o, _, err := decodeIOPub(m); err == nil && o != nil {
+			out(*o)
 		}
-		break
 	}
 	c.mu.Lock()
 	ex.Dropped = w.dropped
@@ -529,12 +546,14 @@ func (c *Client) Follow(msgID string) (outputs <-chan Output, stop func()) {
 	go func() {
 		for {
 			select {
-			case m := <-w.iopub:
-				if o, _, err := decodeIOPub(m); err == nil && o != nil {
-					select {
-					case out <- *o:
-					case <-done:
-						return
+			case <-w.ready:
+				for _, m := range c.take(w) {
+					if o, _, err := decodeIOPub(m); err == nil && o != nil {
+						select {
+						case out <- *o:
+						case <-done:
+							return
+						}
 					}
 				}
 			case <-done:

@@ -218,14 +218,16 @@ func TestClientAgainstFakeKernel(t *testing.T) {
 }
 
 // floodLines is how many stream messages the fake kernel sends for the
-// code "flood": many more than a waiter buffers.
-const floodLines = 2000
+// code "flood": three queues' worth, so that after the batch the caller
+// took first and a full queue while it waits, some must be lost.
+const floodLines = 3 * maxQueued
 
-// A caller slower than the kernel's output loses output, and says how
-// much, but never the status idle that ends the request.
+// A caller slower than the kernel's output for longer than the queue
+// holds loses output, and says how much, but never the status idle that
+// ends the request.
 func TestFloodLosesOutputNotTheEnd(t *testing.T) {
 	info, _ := startFakeKernel(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	c, err := Dial(ctx, info)
 	require.NoError(t, err)
@@ -233,14 +235,30 @@ func TestFloodLosesOutputNotTheEnd(t *testing.T) {
 	got := 0
 	ex, err := c.ExecuteStream(ctx, ExecuteRequest{Code: "flood"}, func(Output) {
 		if got == 0 {
-			time.Sleep(200 * time.Millisecond) // let the buffer overflow
+			// Take nothing more until the client's queue has overflowed:
+			// three queues' worth of lines leave it no other way to end.
+			for !overflowed(c) && ctx.Err() == nil {
+				time.Sleep(time.Millisecond)
+			}
 		}
 		got++
 	})
 	require.NoError(t, err, "the request ends although its status idle came when the buffer was full")
 	assert.Equal(t, "ok", ex.Reply.Status)
-	assert.Positive(t, ex.Dropped)
+	assert.Positive(t, ex.Dropped, "got %d of %d", got, floodLines)
 	assert.Equal(t, floodLines, got+ex.Dropped, "every line is either handed over or counted as dropped")
+}
+
+// overflowed reports whether some waiter of c has lost output.
+func overflowed(c *Client) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, w := range c.waiters {
+		if w.dropped > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func TestDialTimesOut(t *testing.T) {

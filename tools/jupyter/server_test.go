@@ -302,7 +302,7 @@ func TestServerDropsForgedRequests(t *testing.T) {
 	select {
 	case r := <-w.reply:
 		t.Fatalf("forged request answered: %s", r.Content)
-	case <-w.iopub:
+	case <-w.ready:
 		t.Fatal("forged request ran")
 	case <-time.After(300 * time.Millisecond):
 	}
