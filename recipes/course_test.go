@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sockbook/sockbook/internal/lesson"
 	"github.com/sockbook/sockbook/recipes"
@@ -142,4 +143,120 @@ func TestCourseLessonShape(t *testing.T) {
 			t.Errorf("%s: no checklist (a \"- [ ] I can ...\" task list)", l.file)
 		}
 	}
+}
+
+// checkQuizzes returns what is wrong with the lessons' quizzes: each
+// question must name the recipes it tests ("# recipes:" lines) among its
+// lesson's, and every recipe of rs must be tested by some question; in no
+// quiz may the right answer be the longest option in more than a third of
+// the questions, or the shortest in more than half (either would let a
+// learner guess by length); and every wrong answer's explanation must give
+// a reason, not only a "No".
+func checkQuizzes(rs []recipes.Recipe, lessons []lessonFile) []string {
+	var problems []string
+	known := map[string]bool{}
+	for _, r := range rs {
+		known[r.Slug] = true
+	}
+	tested := map[string]bool{}
+	for _, l := range lessons {
+		longest, shortest := 0, 0
+		for _, q := range l.Quiz {
+			at := fmt.Sprintf("%s:%d", l.file, q.Line)
+			if len(q.Recipes) == 0 {
+				problems = append(problems, fmt.Sprintf("%s: question %q names no recipe (add a \"# recipes: slug\" line)", at, q.Text))
+			}
+			for _, slug := range q.Recipes {
+				switch {
+				case !known[slug]:
+					problems = append(problems, fmt.Sprintf("%s: question tagged with recipe %q, which is not in recipes.tsv", at, slug))
+				case !slices.Contains(l.Recipes, slug):
+					problems = append(problems, fmt.Sprintf("%s: question tagged with recipe %s, which the lesson's front matter does not list", at, slug))
+				default:
+					tested[slug] = true
+				}
+			}
+			right, longer, shorter := 0, 0, 0
+			for _, a := range q.Answers {
+				if a.Right {
+					right = utf8.RuneCountInString(a.Text)
+				}
+			}
+			for _, a := range q.Answers {
+				if a.Right {
+					continue
+				}
+				if utf8.RuneCountInString(a.Text) >= right {
+					longer++
+				}
+				if utf8.RuneCountInString(a.Text) <= right {
+					shorter++
+				}
+				if reason := strings.TrimLeft(strings.TrimPrefix(a.Why, "No"), " —-.,;:"); len(reason) < 15 {
+					problems = append(problems, fmt.Sprintf("%s: the explanation of wrong answer %q does not say why it is wrong: %q", at, a.Text, a.Why))
+				}
+			}
+			if longer == 0 {
+				longest++
+			}
+			if shorter == 0 {
+				shortest++
+			}
+		}
+		if n := len(l.Quiz); n > 0 && longest*3 > n {
+			problems = append(problems, fmt.Sprintf("%s: the right answer is the longest option in %d of %d questions (at most a third may be)", l.file, longest, n))
+		}
+		if n := len(l.Quiz); n > 0 && shortest*2 > n {
+			problems = append(problems, fmt.Sprintf("%s: the right answer is the shortest option in %d of %d questions (at most half may be)", l.file, shortest, n))
+		}
+	}
+	for _, r := range rs {
+		if r.Claimed[recipes.Course] && !tested[r.Slug] {
+			problems = append(problems, fmt.Sprintf("recipe %s is claimed for the course but no quiz question is tagged with it", r.Slug))
+		}
+	}
+	return problems
+}
+
+// TestCourseQuizzes checks every lesson's quiz with checkQuizzes.
+func TestCourseQuizzes(t *testing.T) {
+	rs, err := recipes.All()
+	require.NoError(t, err)
+	for _, p := range checkQuizzes(rs, readLessons(t)) {
+		t.Error(p)
+	}
+}
+
+func TestCheckQuizzesFindsProblems(t *testing.T) {
+	rs, err := recipes.Parse(tableHeader +
+		"a\t01-x\tA\t-\tpkg/x\t-\t-\t-\tyes\n" +
+		"b\t01-x\tB\t-\tpkg/x\t-\t-\t-\tyes\n")
+	require.NoError(t, err)
+	q := func(tags []string, right string, wrong ...string) lesson.Question {
+		qu := lesson.Question{Text: "Q", Recipes: tags, Answers: []lesson.Answer{{Text: right, Why: "Yes — because it is.", Right: true}}}
+		for _, w := range wrong {
+			qu.Answers = append(qu.Answers, lesson.Answer{Text: w, Why: "No — it is something else entirely."})
+		}
+		return qu
+	}
+	good := lessonFile{file: "01-x.md", Lesson: lesson.Lesson{Chapter: "01-x", Recipes: []string{"a", "b"}, Quiz: []lesson.Question{
+		q([]string{"a"}, "mid-length", "short", "the longest one"),
+		q([]string{"b"}, "the longest answer", "short", "medium one"),
+		q([]string{"a", "b"}, "short", "medium one", "the longest one"),
+	}}}
+	require.Empty(t, checkQuizzes(rs, []lessonFile{good}))
+
+	bad := good
+	bad.Quiz = []lesson.Question{
+		q(nil, "the longest answer", "short", "medium one"),
+		q([]string{"zzz", "c"}, "the longest answer", "short", "medium one"),
+		q([]string{"a"}, "mid-length", "short", "the longest one"),
+	}
+	bad.Quiz[2].Answers[1].Why = "No."
+	joined := strings.Join(checkQuizzes(rs, []lessonFile{bad}), "\n")
+	for _, want := range []string{"names no recipe", `recipe "zzz"`, "longest option in 2 of 3", `does not say why it is wrong: "No."`, "recipe b is claimed"} {
+		require.Contains(t, joined, want)
+	}
+	bad.Quiz = []lesson.Question{q([]string{"a", "b"}, "s", "medium one", "long one"), q([]string{"a"}, "s", "medium one", "long one")}
+	require.Contains(t, strings.Join(checkQuizzes(rs, []lessonFile{bad}), "\n"), "shortest option in 2 of 2")
 }
