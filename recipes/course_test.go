@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"text/tabwriter"
 	"unicode/utf8"
 
 	"github.com/sockbook/sockbook/internal/lesson"
@@ -259,4 +260,127 @@ func TestCheckQuizzesFindsProblems(t *testing.T) {
 	}
 	bad.Quiz = []lesson.Question{q([]string{"a", "b"}, "s", "medium one", "long one"), q([]string{"a"}, "s", "medium one", "long one")}
 	require.Contains(t, strings.Join(checkQuizzes(rs, []lessonFile{bad}), "\n"), "shortest option in 2 of 2")
+}
+
+// An exercise is one folder of tutorials/exercises.
+type exercise struct {
+	name    string   // "09-arp-frame"
+	readme  string   // its README.md
+	recipes []string // the recipes its README links to
+}
+
+var (
+	difficultyLine = regexp.MustCompile(`(?m)^Difficulty: (easy|medium|hard) \(about [0-9.]+ (minutes|hours?)\)\.$`)
+	recipeAnchor   = regexp.MustCompile(`notebooks/([0-9a-z-]+)\.ipynb#([a-z0-9-]+)`)
+)
+
+// readExercises reads every exercise folder's README.
+func readExercises(t *testing.T) []exercise {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join("..", "tutorials", "exercises", "[0-9][0-9]-*"))
+	require.NoError(t, err)
+	var out []exercise
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "README.md"))
+		if err != nil {
+			t.Errorf("exercise %s: %v", filepath.Base(d), err)
+			continue
+		}
+		ex := exercise{name: filepath.Base(d), readme: string(b)}
+		for _, m := range recipeAnchor.FindAllStringSubmatch(ex.readme, -1) {
+			if !slices.Contains(ex.recipes, m[2]) {
+				ex.recipes = append(ex.recipes, m[2])
+			}
+		}
+		out = append(out, ex)
+	}
+	return out
+}
+
+// checkExercises returns what is wrong with the exercises' READMEs: each
+// states its difficulty in one form, says how to run its test from the
+// repository root, and links only to recipes of its own chapter.
+func checkExercises(rs []recipes.Recipe, exs []exercise) []string {
+	var problems []string
+	chapterOf := map[string]string{}
+	for _, r := range rs {
+		chapterOf[r.Slug] = r.Chapter
+	}
+	for _, ex := range exs {
+		if n := len(difficultyLine.FindAllString(ex.readme, -1)); n != 1 {
+			problems = append(problems, fmt.Sprintf("exercise %s: README has %d \"Difficulty: easy|medium|hard (about N minutes).\" lines, want 1", ex.name, n))
+		}
+		run := "go -C tutorials/exercises test "
+		if !strings.Contains(ex.readme, "\n## How to run the test") || !regexp.MustCompile(`(?m)^`+regexp.QuoteMeta(run)+`.*\./`+regexp.QuoteMeta(ex.name)+`\b`).MatchString(ex.readme) {
+			problems = append(problems, fmt.Sprintf("exercise %s: README has no \"## How to run the test\" section with a %q…\"./%s\" command", ex.name, run, ex.name))
+		}
+		for _, m := range recipeAnchor.FindAllStringSubmatch(ex.readme, -1) {
+			if ch, ok := chapterOf[m[2]]; !ok || ch != m[1] {
+				problems = append(problems, fmt.Sprintf("exercise %s: links to %s.ipynb#%s, but %s is not a recipe of chapter %s", ex.name, m[1], m[2], m[2], m[1]))
+			}
+		}
+	}
+	return problems
+}
+
+// minExercises is how many exercises the course promises (issue 17).
+const minExercises = 25
+
+// TestCourseExercises checks the exercises' READMEs and prints, for each
+// recipe, the exercises and quiz questions that teach it (go test -v);
+// a recipe claimed for the course must have at least one of either.
+func TestCourseExercises(t *testing.T) {
+	rs, err := recipes.All()
+	require.NoError(t, err)
+	exs := readExercises(t)
+	if len(exs) < minExercises {
+		t.Errorf("the course has %d exercises, want at least %d", len(exs), minExercises)
+	}
+	for _, p := range checkExercises(rs, exs) {
+		t.Error(p)
+	}
+	questions := map[string][]string{}
+	for _, l := range readLessons(t) {
+		for _, q := range l.Quiz {
+			for _, slug := range q.Recipes {
+				questions[slug] = append(questions[slug], fmt.Sprintf("%s:%d", strings.TrimSuffix(l.file, ".md"), q.Line))
+			}
+		}
+	}
+	var sb strings.Builder
+	w := tabwriter.NewWriter(&sb, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "slug\texercises\tquiz questions")
+	for _, r := range rs {
+		var names []string
+		for _, ex := range exs {
+			if slices.Contains(ex.recipes, r.Slug) {
+				names = append(names, ex.name)
+			}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\n", r.Slug, orDash(names), orDash(questions[r.Slug]))
+		if r.Claimed[recipes.Course] && len(names) == 0 && len(questions[r.Slug]) == 0 {
+			t.Errorf("recipe %s is claimed for the course but has neither an exercise nor a quiz question", r.Slug)
+		}
+	}
+	w.Flush()
+	t.Logf("%d exercises; each recipe's exercises and quiz questions:\n%s", len(exs), sb.String())
+}
+
+func orDash(s []string) string {
+	if len(s) == 0 {
+		return "-"
+	}
+	return strings.Join(s, ", ")
+}
+
+func TestCheckExercisesFindsProblems(t *testing.T) {
+	rs, err := recipes.Parse(tableHeader + "a\t01-x\tA\t-\tpkg/x\t-\t-\t-\tyes\n")
+	require.NoError(t, err)
+	good := exercise{name: "01-a", readme: "Lesson: x · recipe: [a](../../../notebooks/01-x.ipynb#a)\n\nDifficulty: easy (about 30 minutes).\n\n## How to run the test\n\n```\ngo -C tutorials/exercises test ./01-a   # yours\n```\n"}
+	require.Empty(t, checkExercises(rs, []exercise{good}))
+	bad := exercise{name: "01-b", readme: "recipe: [a](../../../notebooks/02-y.ipynb#a)\n\nDifficulty: tricky.\n\ncd tutorials/exercises/01-b && go test\n"}
+	joined := strings.Join(checkExercises(rs, []exercise{bad}), "\n")
+	for _, want := range []string{"0 \"Difficulty", "no \"## How to run the test\"", "not a recipe of chapter 02-y"} {
+		require.Contains(t, joined, want)
+	}
 }
