@@ -206,7 +206,7 @@ func TestPeerHangsUp(t *testing.T) {
 				t.Fatal("the handshake succeeded against a server that does not speak TLS")
 			}
 			if errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 4*time.Second {
-				t.Fatalf("the handshake ran into the test's 5s limit (%v): a read of 0 bytes is end of file, return io.EOF", err)
+				t.Fatalf("the handshake ran into the test's 5s limit (%v): does Read return io.EOF when read(2) returns 0, and Write fail when the peer is gone?", err)
 			}
 		})
 	}
@@ -257,5 +257,18 @@ func TestCloseWakesRead(t *testing.T) {
 	}
 	if ra := c.RemoteAddr(); ra == nil || !strings.Contains(ra.String(), "127.0.0.1") {
 		t.Errorf("RemoteAddr = %v, want the server's loopback address", c.RemoteAddr())
+	}
+}
+
+// TestReadEOF: task 3, directly: once the peer has closed, Read returns
+// 0, io.EOF. (crypto/tls gives up on a Conn returning 0, nil after a
+// hundred tries with io.ErrNoProgress, which hides the bug above.)
+func TestReadEOF(t *testing.T) {
+	addr, _ := serve(t, func(*testing.T, net.Conn, *tls.Config) {})
+	c, _ := client(t, addr)
+	c.SetReadDeadline(time.Now().Add(2 * time.Second))
+	n, err := c.Read(make([]byte, 10))
+	if n != 0 || err != io.EOF {
+		t.Fatalf("Read after the peer closed = %d, %v; want 0, io.EOF (a read(2) of 0 bytes is end of file)", n, err)
 	}
 }
