@@ -49,7 +49,8 @@ type Lesson struct {
 // A Question is one multiple-choice question of a quiz block.
 type Question struct {
 	Text    string
-	Line    int // where its "?" line is
+	Line    int      // where its "?" line is
+	Recipes []string // slugs of the recipes it tests, from its "# recipes:" line
 	Answers []Answer
 }
 
@@ -228,7 +229,9 @@ func Block(src []byte, n *ast.FencedCodeBlock) (line int, code string) {
 // ParseQuiz parses the text of a quiz block that starts on line first of
 // its file: "? question" lines, each followed by its answers, "+ right
 // answer :: why it is right" (exactly one) and "- wrong answer :: why it
-// is wrong" (at least one), with blank lines between questions. Errors are
+// is wrong" (at least one), the " :: " separated by spaces, with blank lines between questions. A question
+// may carry one "# recipes: slug, slug" line, anywhere among its answers,
+// naming the recipes it tests; the site does not show it. Errors are
 // *SyntaxError values without a File.
 func ParseQuiz(first int, body string) ([]Question, error) {
 	fail := func(line int, format string, args ...any) error {
@@ -241,6 +244,24 @@ func ParseQuiz(first int, body string) ([]Question, error) {
 		switch {
 		case line == "":
 			continue
+		case strings.HasPrefix(line, "#"):
+			tags, ok := strings.CutPrefix(strings.TrimSpace(line[1:]), "recipes:")
+			if !ok {
+				return nil, fail(n, "quiz line %q: the only \"#\" line is \"# recipes: slug, slug\"", line)
+			}
+			if len(qs) == 0 {
+				return nil, fail(n, "quiz line %q comes before any \"?\" question", line)
+			}
+			q := &qs[len(qs)-1]
+			if q.Recipes != nil {
+				return nil, fail(n, "quiz question %q has a second \"# recipes:\" line", q.Text)
+			}
+			for _, slug := range strings.Split(tags, ",") {
+				if slug = strings.TrimSpace(slug); slug == "" {
+					return nil, fail(n, "quiz line %q: an empty recipe slug", line)
+				}
+				q.Recipes = append(q.Recipes, slug)
+			}
 		case strings.HasPrefix(line, "?"):
 			text := strings.TrimSpace(line[1:])
 			if text == "" {
@@ -251,7 +272,9 @@ func ParseQuiz(first int, body string) ([]Question, error) {
 			if len(qs) == 0 {
 				return nil, fail(n, "quiz answer %q comes before any \"?\" question", line)
 			}
-			text, why, ok := strings.Cut(line[1:], "::")
+			// The separator is " :: " with its spaces, so that an answer
+			// may hold an IPv6 address such as ::1.
+			text, why, ok := strings.Cut(line[1:]+" ", " :: ")
 			text, why = strings.TrimSpace(text), strings.TrimSpace(why)
 			if !ok || text == "" || why == "" {
 				return nil, fail(n, "quiz answer %q is not \"answer :: explanation\"", line)
@@ -259,7 +282,7 @@ func ParseQuiz(first int, body string) ([]Question, error) {
 			q := &qs[len(qs)-1]
 			q.Answers = append(q.Answers, Answer{Text: text, Why: why, Right: line[0] == '+'})
 		default:
-			return nil, fail(n, "quiz line %q starts with neither \"?\", \"+\" nor \"-\"", line)
+			return nil, fail(n, "quiz line %q starts with neither \"?\", \"+\", \"-\" nor \"#\"", line)
 		}
 	}
 	if len(qs) == 0 {

@@ -81,6 +81,30 @@ func TestParseQuizWithoutFile(t *testing.T) {
 	assert.EqualError(t, err, `line 4: quiz question "Q" has 1 answers, 1 of them right: want at least two, exactly one right`)
 }
 
+func TestParseQuizIPv6Answer(t *testing.T) {
+	qs, err := ParseQuiz(1, "? Q\n+ `::1` :: the loopback\n- `::ffff:1.2.3.4` :: mapped\n")
+	require.NoError(t, err)
+	assert.Equal(t, "`::1`", qs[0].Answers[0].Text)
+	assert.Equal(t, "the loopback", qs[0].Answers[0].Why)
+	assert.Equal(t, "`::ffff:1.2.3.4`", qs[0].Answers[1].Text)
+}
+
+func TestParseQuizRecipes(t *testing.T) {
+	qs, err := ParseQuiz(1, "? Q1\n# recipes: a, b-c\n+ x :: y\n- z :: w\n\n? Q2\n+ x :: y\n- z :: w\n")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b-c"}, qs[0].Recipes)
+	assert.Nil(t, qs[1].Recipes)
+	for src, msg := range map[string]string{
+		"# recipes: a\n? Q\n+ x :: y\n- z :: w\n":               `line 1: quiz line "# recipes: a" comes before any "?" question`,
+		"? Q\n# recipes: a\n# recipes: b\n+ x :: y\n- z :: w\n": `line 3: quiz question "Q" has a second "# recipes:" line`,
+		"? Q\n# recipes: a,,b\n+ x :: y\n- z :: w\n":            `line 2: quiz line "# recipes: a,,b": an empty recipe slug`,
+		"? Q\n# tags: a\n+ x :: y\n- z :: w\n":                  `line 2: quiz line "# tags: a": the only "#" line is "# recipes: slug, slug"`,
+	} {
+		_, err := ParseQuiz(1, src)
+		assert.EqualError(t, err, msg, src)
+	}
+}
+
 // TestCourseLessons parses every lesson of the course, so a lesson the
 // site and the course test would refuse fails here first.
 func TestCourseLessons(t *testing.T) {

@@ -4,10 +4,9 @@ go 1.26.0
 
 require (
 	github.com/sockbook/sockbook v0.0.0
-	github.com/stretchr/testify v1.12.1
 	golang.org/x/sys v0.50.0
 )
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require golang.org/x/net v0.62.0 // indirect
 
 replace github.com/sockbook/sockbook => ../..
