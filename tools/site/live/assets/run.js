@@ -71,7 +71,12 @@
     session.then(function (id) { return post("/" + id + "/restart").then(check); })
       .then(function () {
         setState("idle", "restarted: every variable is gone");
-        cells.forEach(function (c) { delete c.dataset.count; c.classList.remove("live-dead"); });
+        cells.forEach(function (c) {
+          delete c.dataset.count;
+          c.classList.remove("live-dead");
+          var n = c.querySelector(".live-count");
+          if (n) n.textContent = "";
+        });
       }, function (err) { setState("dead", err.message); });
   });
 
@@ -148,6 +153,7 @@
       show(cell, anchor, outs, d.index, d.html);
     } else if (name === "end") {
       cell.dataset.count = d.execution_count || "";
+      cell.querySelector(".live-count").textContent = d.execution_count ? "[" + d.execution_count + "]" : "";
       cell.dataset.status = d.status;
       if (d.message) setState("idle", d.message);
     } else if (name === "dead") {
@@ -178,7 +184,8 @@
     var tools = document.createElement("div");
     tools.className = "live-tools";
     tools.innerHTML = '<button type="button" class="live-run" title="Run this cell (Shift-Enter)">\u25B6 Run</button>' +
-      '<button type="button" class="live-above" title="Run every cell above this one, then this one">Run all above</button>';
+      '<button type="button" class="live-above" title="Run every cell above this one, then this one">Run all above</button>' +
+      '<span class="live-count" title="execution count"></span>';
     cell.insertBefore(tools, cell.firstChild);
     tools.querySelector(".live-run").addEventListener("click", function () { run(cell); });
     tools.querySelector(".live-above").addEventListener("click", function () {
