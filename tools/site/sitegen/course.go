@@ -66,6 +66,9 @@ func (s *site) renderCourse(lessons, exercises []*lessonPage, chapters []*chapte
 // "exercise", with the chapter and recipe sections it covers.
 func (s *site) renderLesson(src *lessonPage, kind string, chapters []*chapter) (*lessonPage, error) {
 	l := *src
+	// Titles are markdown (an exercise's is its "# " line); every place
+	// that shows one escapes it, so it is kept as plain text.
+	l.Title = s.plainInline(l.Title)
 	d := &doc{src: l.File, page: l.Path, line: max(l.bodyLine, 1)}
 	out, err := s.render(d, l.body, idSet{})
 	if err != nil {

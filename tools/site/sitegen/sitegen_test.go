@@ -328,3 +328,37 @@ func TestBenchmarksBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestEntitiesEscapedOnce builds the sample site, whose headings and titles
+// hold quotes, ampersands, dashes and entities, and the repository's site,
+// and reads every text of every page (sidebar, contents, <title>,
+// prev/next, labels) and of the search index: none may still hold an
+// entity once parsed.
+func TestEntitiesEscapedOnce(t *testing.T) {
+	for _, cfg := range []Config{sampleConfig(t), {Root: repo, Out: t.TempDir()}} {
+		_, err := Build(cfg)
+		require.NoError(t, err)
+		found, err := DoubleEscapes(cfg.Out)
+		require.NoError(t, err)
+		assert.Empty(t, found, cfg.Root)
+	}
+	out := buildSample(t)
+	loops := read(t, out, "chapters/06-event-loops.html")
+	want := "Select server – “ready” sets &amp; fd_set &lt;masks&gt;"
+	assert.Contains(t, loops, `<a href="#select-server">`+want+`</a>`, "the sidebar")
+	assert.Contains(t, loops, `<li class="toc-2"><a href="#select-server">`+want+`</a></li>`, "the contents")
+	ex := read(t, out, "course/exercises/06-sample-loop.html")
+	assert.Contains(t, ex, "<title>A “sample” exercise – it’s go test &amp; done — sockbook</title>")
+	assert.Contains(t, read(t, out, "course/06-event-loops.html"), "<span>A “sample” exercise – it’s go test &amp; done</span>", "prev/next")
+	assert.Contains(t, read(t, out, "search-index.js"), `"Select server – “ready” sets \u0026 fd_set \u003cmasks\u003e"`)
+}
+
+func TestDoubleEscapesFindsThem(t *testing.T) {
+	dir := t.TempDir()
+	page := `<title>a &amp;ldquo;b&amp;rdquo;</title><p>fine &amp; &lt;ok&gt;</p><input aria-label="x &amp;rsquo; y"><pre>&amp;amp; in code is shown</pre>`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.html"), []byte(page), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, searchIndexFile), []byte(searchIndexPrefix+`[["t &amp; u","p.html","",""]];`), 0o644))
+	found, err := DoubleEscapes(dir)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{`p.html: "a &ldquo;b&rdquo;"`, `p.html: "x &rsquo; y"`, searchIndexFile + `: "t &amp; u"`}, found)
+}

@@ -104,7 +104,7 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(out, "search-index.js"), append(append([]byte("window.sockbookSearch="), js...), ";\n"...)); err != nil {
+	if err := writeFile(filepath.Join(out, searchIndexFile), append(append([]byte(searchIndexPrefix), js...), ";\n"...)); err != nil {
 		return err
 	}
 	css, err := os.ReadFile(filepath.Join(s.cfg.Assets, "assets", "style.css"))
