@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/sockbook/sockbook/internal/chromium"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/stretchr/testify/assert"
@@ -429,3 +431,58 @@ func runAxe(t *testing.T, tb *tab, axe string, coloursOnly bool) []violation {
 	return js[[]violation](t, tb, `axe.run(document, `+opts+`).then(r => r.violations.map(v => ({
 		ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`)
 }
+
+// TestSearchRepository searches the site built from the repository, from
+// file:// as a reader who downloaded it would: each term leads first to
+// the section that teaches it, the index stays within its budget, and a
+// query takes at most 10 ms in the browser.
+func TestSearchRepository(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; not with -short")
+	}
+	t.Parallel()
+	bctx := startBrowser(t)
+	cfg := Config{Root: repo, Out: t.TempDir()}
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	st, err := os.Stat(filepath.Join(cfg.Out, searchIndexFile))
+	require.NoError(t, err)
+	assert.LessOrEqual(t, st.Size(), int64(400_000), "search index")
+	abs, err := filepath.Abs(cfg.Out)
+	require.NoError(t, err)
+	tb := newTab(t, bctx)
+	tb.do(t, chromedp.Navigate("file://"+abs+"/index.html"), chromedp.WaitVisible(".search-button"))
+	pressSlash(t, tb)
+	waitFor(t, tb, `document.querySelector("dialog.search").open && !!window.sockbookSearch`)
+	for term, want := range map[string]string{
+		"SO_REUSEADDR":    "chapters/02-tcp.html#tcp-echo",
+		"htons":           "chapters/01-addresses.html#byte-order",
+		"setsockopt":      "chapters/02-tcp.html#dual-stack",
+		"net.Listen":      "chapters/02-tcp.html#tcp-echo",
+		"copy_file_range": "chapters/07-sendfile.html#sendfile-copy",
+	} {
+		js[bool](t, tb, `(document.getElementById("search-input").value = "", true)`)
+		tb.do(t, chromedp.SendKeys("#search-input", term))
+		waitFor(t, tb, `document.querySelectorAll(".search-results a").length > 0`)
+		assert.Equal(t, want, js[string](t, tb, `document.querySelector(".search-results a").getAttribute("href")`), term)
+		assert.Equal(t, strings.ToLower(term), js[string](t, tb, `(document.querySelector(".search-results a mark") || {textContent: ""}).textContent.toLowerCase()`),
+			"%s: the snippet highlights the match", term)
+		// Time the engine itself, warm, over many runs: what a keystroke costs.
+		ms := js[float64](t, tb, `(() => { window.sockbookQuery(`+strconv.Quote(term)+`); const n = 50, t0 = performance.now();
+			for (let i = 0; i < n; i++) window.sockbookQuery(`+strconv.Quote(term)+`); return (performance.now() - t0) / n; })()`)
+		t.Logf("%s: %.2f ms per query", term, ms)
+		assert.LessOrEqual(t, ms, 10.0, "%s: query time", term)
+	}
+	// Keyboard: arrow down selects the second hit, Enter opens it.
+	js[bool](t, tb, `(document.getElementById("search-input").value = "", true)`)
+	tb.do(t, chromedp.SendKeys("#search-input", "socketpair"))
+	waitFor(t, tb, `document.querySelectorAll(".search-results a").length > 1`)
+	assert.NotContains(t, js[string](t, tb, `document.querySelector(".search-results").innerText`), "&ldquo;", "no double-escaped entity in results")
+	second := js[string](t, tb, `document.querySelectorAll(".search-results a")[1].href`)
+	tb.do(t, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+	_, err = chromedp.Run(tb.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.KeyEvent("\r")))
+	require.NoError(t, err)
+	assert.Equal(t, second, js[string](t, tb, `location.href`))
+	assert.Empty(t, tb.takeErrors())
+}
+

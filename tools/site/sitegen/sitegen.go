@@ -208,7 +208,6 @@ type page struct {
 	Lesson   *lessonPage
 	Prev     *page
 	Next     *page
-	search   [][]string // extra search entries: text, fragment, keywords
 	data     any        // what the page's template needs beyond the body
 }
 

@@ -1,6 +1,8 @@
 package sitegen
 
 import (
+	"encoding/json"
+	"html/template"
 	"os"
 	"path/filepath"
 	"strings"
@@ -292,7 +294,7 @@ func TestBenchmarksPage(t *testing.T) {
 		assert.Equal(t, string(want), read(t, cfg.Out, "benchmarks/"+svg), "charts are copied unchanged")
 	}
 	search := read(t, cfg.Out, "search-index.js")
-	assert.Contains(t, search, `["Seal and open round trips","benchmarks.html#aes-gcm-seal-and-open-round-trips","Benchmarks",""]`)
+	assert.Contains(t, search, `["benchmarks.html#aes-gcm","AES-GCM: AF_ALG against crypto/cipher (sample results)","Benchmarks","Seal and open round trips · Summary",`, "one entry per results file, its h3s as headings")
 	broken, err := CheckLinks(cfg.Out)
 	require.NoError(t, err)
 	assert.Empty(t, broken)
@@ -353,11 +355,66 @@ func TestEntitiesEscapedOnce(t *testing.T) {
 	assert.Contains(t, read(t, out, "search-index.js"), `"Select server – “ready” sets \u0026 fd_set \u003cmasks\u003e"`)
 }
 
+// TestSearchIndex checks the entries built for the sample site: one per
+// section, sub-headings folded in, code identifiers and Python names, text
+// of prose and outputs; the cheat sheet adds no second entry per recipe.
+func TestSearchIndex(t *testing.T) {
+	out := buildSample(t)
+	data := read(t, out, searchIndexFile)
+	var entries [][]string
+	require.NoError(t, json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimPrefix(data, searchIndexPrefix), ";\n")), &entries))
+	byURL := map[string][]string{}
+	for _, e := range entries {
+		require.Len(t, e, 7)
+		_, dup := byURL[e[0]]
+		assert.False(t, dup, "one entry per section: %s", e[0])
+		byURL[e[0]] = e
+	}
+	epoll := byURL["chapters/06-event-loops.html#epoll-server"]
+	require.NotNil(t, epoll)
+	assert.Equal(t, "Epoll server", epoll[1])
+	assert.Equal(t, "Event loops (sample chapter)", epoll[2])
+	assert.Equal(t, "Waiting for events", epoll[3], "h3s are folded into their section")
+	assert.Contains(t, strings.Fields(epoll[4]), "unix.EpollCreate1", "first used in code here")
+	assert.Contains(t, strings.Fields(epoll[4]+" "+epoll[5]), "select.epoll", "the Python name of the table row")
+	assert.Contains(t, epoll[6], "A sample epoll section. Sample text. true", "prose and outputs")
+	assert.NotContains(t, byURL, "chapters/06-event-loops.html#waiting-for-events")
+	assert.NotContains(t, byURL, "cheatsheet.html#epoll-server", "the cheat sheet repeats the chapters")
+	tcp := byURL["chapters/02-tcp.html#tcp-echo"]
+	assert.Contains(t, strings.Fields(tcp[4]), "net.Listen")
+	assert.Contains(t, strings.Fields(tcp[4]+" "+tcp[5]), "socket.socket", "Python names reach the section using the Go name")
+	assert.NotContains(t, tcp[6], "<nil>x", "outputs are text")
+}
+
+func TestGenericHeadingsFold(t *testing.T) {
+	mk := func(path string, hs ...string) *page {
+		p := &page{Path: path, Title: path}
+		for _, h := range hs {
+			p.Headings = append(p.Headings, heading{Level: 2, ID: slugify(h), Text: h})
+		}
+		p.Body = template.HTML("<p>intro</p>")
+		for _, h := range hs {
+			p.Body += template.HTML(`<h2 id="` + slugify(h) + `">` + h + `</h2><p>about ` + h + `</p>`)
+		}
+		return p
+	}
+	pages := []*page{mk("a.html", "Pitfalls", "Sockets"), mk("b.html", "Pitfalls", "Ports"), mk("c.html", "Pitfalls")}
+	assert.Equal(t, map[string]bool{"Pitfalls": true}, genericHeadings(pages))
+	var urls []string
+	for _, e := range searchIndex(pages, nil) {
+		urls = append(urls, e.URL)
+		if e.URL == "a.html" {
+			assert.Equal(t, "intro about Pitfalls", strings.TrimSpace(e.text.String()), "a generic section is searched as part of its page")
+		}
+	}
+	assert.Equal(t, []string{"a.html", "a.html#sockets", "b.html", "b.html#ports", "c.html"}, urls)
+}
+
 func TestDoubleEscapesFindsThem(t *testing.T) {
 	dir := t.TempDir()
 	page := `<title>a &amp;ldquo;b&amp;rdquo;</title><p>fine &amp; &lt;ok&gt;</p><input aria-label="x &amp;rsquo; y"><pre>&amp;amp; in code is shown</pre>`
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.html"), []byte(page), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, searchIndexFile), []byte(searchIndexPrefix+`[["t &amp; u","p.html","",""]];`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, searchIndexFile), []byte(searchIndexPrefix+`[["p.html","t &amp; u","","","","",""]];`), 0o644))
 	found, err := DoubleEscapes(dir)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{`p.html: "a &ldquo;b&rdquo;"`, `p.html: "x &rsquo; y"`, searchIndexFile + `: "t &amp; u"`}, found)

@@ -2,7 +2,6 @@ package sitegen
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -64,7 +63,6 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 	hasBench := slices.ContainsFunc(pages, func(p *page) bool { return p.Kind == "benchmarks" })
 	var sitemap strings.Builder
 	sitemap.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	var index [][]string
 	render := func(p *page, root string) error {
 		var buf bytes.Buffer
 		v := view{Page: p, Root: root, Chapters: nav, Lessons: c.lessons, Exercises: c.exercises,
@@ -79,13 +77,6 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 			return err
 		}
 		fmt.Fprintf(&sitemap, "<url><loc>%s</loc></url>\n", html.EscapeString(s.cfg.BaseURL+strings.TrimSuffix(p.Path, "index.html")))
-		index = append(index, []string{p.Title, p.Path, "", ""})
-		for _, h := range p.Headings {
-			index = append(index, []string{h.Text, p.Path + "#" + h.ID, p.Title, h.Keywords})
-		}
-		for _, e := range p.search {
-			index = append(index, []string{e[0], p.Path + "#" + e[1], p.Title, e[2]})
-		}
 	}
 	sitemap.WriteString("</urlset>\n")
 	// The 404 page is served at any depth, so its links start at the
@@ -100,11 +91,11 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 	if err := writeFile(filepath.Join(out, "sitemap.xml"), []byte(sitemap.String())); err != nil {
 		return err
 	}
-	js, err := json.Marshal(index)
+	index, err := encodeSearchIndex(searchIndex(pages, pythonNames(chapters)))
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(out, searchIndexFile), append(append([]byte(searchIndexPrefix), js...), ";\n"...)); err != nil {
+	if err := writeFile(filepath.Join(out, searchIndexFile), index); err != nil {
 		return err
 	}
 	css, err := os.ReadFile(filepath.Join(s.cfg.Assets, "assets", "style.css"))
