@@ -485,4 +485,3 @@ func TestSearchRepository(t *testing.T) {
 	assert.Equal(t, second, js[string](t, tb, `location.href`))
 	assert.Empty(t, tb.takeErrors())
 }
-

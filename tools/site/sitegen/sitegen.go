@@ -208,7 +208,7 @@ type page struct {
 	Lesson   *lessonPage
 	Prev     *page
 	Next     *page
-	data     any        // what the page's template needs beyond the body
+	data     any // what the page's template needs beyond the body
 }
 
 // readingOrder returns every page, linked prev/next: home, the chapters,
