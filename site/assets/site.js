@@ -14,6 +14,21 @@
     return null;
   }
 
+  // Anchor offset: the sticky header's real height, which wraps on narrow
+  // screens, feeds scroll-padding-top (style.css) through --header-h.
+  var header = document.querySelector(".top");
+  function measureHeader() {
+    doc.style.setProperty("--header-h", header.getBoundingClientRect().height + "px");
+  }
+  measureHeader();
+  if (window.ResizeObserver) new ResizeObserver(measureHeader).observe(header);
+  else window.addEventListener("resize", measureHeader);
+  // A page opened at #anchor was scrolled before the height was known.
+  if (location.hash) {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) target.scrollIntoView();
+  }
+
   // Theme: follows the system until the reader picks one.
   var themeButton = document.querySelector(".theme-button");
   function isDark() {

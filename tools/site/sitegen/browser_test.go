@@ -485,3 +485,50 @@ func TestSearchRepository(t *testing.T) {
 	assert.Equal(t, second, js[string](t, tb, `location.href`))
 	assert.Empty(t, tb.takeErrors())
 }
+
+// TestAnchorsOnPhone opens every recipe anchor of the repository's site at
+// phone width, where the header wraps: the heading must be below the
+// header, inside the viewport. Every page is also held to the viewport's
+// width at 360 px.
+func TestAnchorsOnPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; not with -short")
+	}
+	t.Parallel()
+	bctx := startBrowser(t)
+	cfg := publishedConfig(Config{Root: repo, Out: t.TempDir()})
+	res, err := Build(cfg)
+	require.NoError(t, err)
+	base := serveSite(t, cfg.Out)
+	rs, err := loadRecipes(repo)
+	require.NoError(t, err)
+	tb := newTab(t, bctx)
+	tb.do(t, chromedp.EmulateViewport(390, 844))
+	checked := 0
+	for _, r := range rs {
+		page := "chapters/" + r.Chapter + ".html"
+		if _, err := os.Stat(filepath.Join(cfg.Out, "chapters", r.Chapter+".html")); err != nil {
+			continue
+		}
+		tb.do(t, chromedp.Navigate(base+"index.html"), chromedp.Navigate(base+page+"#"+r.Slug), chromedp.WaitVisible(".theme-button"))
+		// Same-page jumps too: the sidebar's links are how a reader moves.
+		for _, how := range []string{"load", "jump"} {
+			if how == "jump" {
+				js[bool](t, tb, `(window.scrollTo(0, 0), location.hash = "", location.hash = `+strconv.Quote(r.Slug)+`, true)`)
+			}
+			waitFor(t, tb, `document.readyState === "complete"`)
+			got := js[[]float64](t, tb, `(() => { const h = document.getElementById(`+strconv.Quote(r.Slug)+`).getBoundingClientRect();
+				return [h.top, document.querySelector(".top").getBoundingClientRect().bottom, window.innerHeight]; })()`)
+			assert.GreaterOrEqual(t, got[0], got[1], "%s#%s (%s): the heading is under the header", page, r.Slug, how)
+			assert.Less(t, got[0], got[2]-40, "%s#%s (%s): the heading is in view", page, r.Slug, how)
+		}
+		checked++
+	}
+	assert.NotZero(t, checked)
+	tb.do(t, chromedp.EmulateViewport(360, 740))
+	for _, p := range res.Pages {
+		tb.do(t, chromedp.Navigate(base+p), chromedp.WaitVisible(".theme-button"))
+		assert.LessOrEqual(t, js[int](t, tb, `document.documentElement.scrollWidth`), 360, "%s scrolls sideways at 360 px", p)
+	}
+	assert.Empty(t, tb.takeErrors())
+}
