@@ -212,7 +212,7 @@ type page struct {
 }
 
 // readingOrder returns every page, linked prev/next: home, the chapters,
-// the course, the cheat sheet, the reference and, when there is one, the
+// the course (each lesson followed by its exercises), the cheat sheet, the reference and, when there is one, the
 // benchmarks page.
 func readingOrder(chapters []*chapter, c *course, cheats, ref, bench *page) []*page {
 	pages := []*page{{Path: "index.html", Title: "sockbook", Kind: "home"}}
@@ -220,10 +220,7 @@ func readingOrder(chapters []*chapter, c *course, cheats, ref, bench *page) []*p
 		pages = append(pages, ch.page)
 	}
 	pages = append(pages, c.index)
-	for _, l := range c.lessons {
-		pages = append(pages, l.page)
-	}
-	for _, l := range c.exercises {
+	for _, l := range c.order() {
 		pages = append(pages, l.page)
 	}
 	pages = append(pages, cheats, ref)

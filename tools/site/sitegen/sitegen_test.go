@@ -419,3 +419,25 @@ func TestDoubleEscapesFindsThem(t *testing.T) {
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{`p.html: "a &ldquo;b&rdquo;"`, `p.html: "x &rsquo; y"`, searchIndexFile + `: "t &amp; u"`}, found)
 }
+
+func TestCourseOrder(t *testing.T) {
+	c := &course{}
+	for _, n := range []string{"01-addresses", "02-tcp", "10-capstone"} {
+		c.lessons = append(c.lessons, &lessonPage{Name: n})
+	}
+	for _, n := range []string{"01-byte-order", "01-inet-aton", "02-dual-stack", "10-capstone", "99-orphan"} {
+		c.exercises = append(c.exercises, &lessonPage{Name: n})
+	}
+	var names []string
+	for _, l := range c.order() {
+		names = append(names, l.Name)
+	}
+	assert.Equal(t, []string{"01-addresses", "01-byte-order", "01-inet-aton", "02-tcp", "02-dual-stack", "10-capstone", "10-capstone", "99-orphan"}, names)
+
+	out := buildSample(t)
+	lesson := read(t, out, "course/06-event-loops.html")
+	assert.Contains(t, lesson, `rel="next" href="../course/exercises/06-sample-loop.html"`, "a lesson leads to its exercise")
+	ex := read(t, out, "course/exercises/06-sample-loop.html")
+	assert.Contains(t, ex, "<code>cd tutorials/exercises/06-sample-loop\ngo test ", "the test command comes from the folder")
+	assert.Contains(t, ex, `rel="prev" href="../../course/06-event-loops.html"`)
+}

@@ -47,6 +47,7 @@ type view struct {
 	Chapters   []navChapter
 	Lessons    []*lessonPage
 	Exercises  []*lessonPage
+	Course     []*lessonPage // lessons and exercises in course order
 	Data       any
 	Benchmarks bool // the site has a benchmarks page
 	LiveReload bool
@@ -65,7 +66,7 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 	sitemap.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	render := func(p *page, root string) error {
 		var buf bytes.Buffer
-		v := view{Page: p, Root: root, Chapters: nav, Lessons: c.lessons, Exercises: c.exercises,
+		v := view{Page: p, Root: root, Chapters: nav, Lessons: c.lessons, Exercises: c.exercises, Course: c.order(),
 			Data: p.data, LiveReload: s.cfg.LiveReload, Benchmarks: hasBench}
 		if err := s.tmpl.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 			return fmt.Errorf("page %s: %w", p.Path, err)
