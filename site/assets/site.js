@@ -29,6 +29,40 @@
     if (target) target.scrollIntoView();
   }
 
+  // A ¶ link on every section heading, to copy or share its address.
+  document.querySelectorAll(".content h2[id], .content h3[id]").forEach(function (h) {
+    var a = document.createElement("a");
+    a.className = "anchor";
+    a.href = "#" + h.id;
+    a.textContent = "¶";
+    a.setAttribute("aria-label", "Link to this section: " + h.textContent);
+    h.appendChild(a);
+  });
+
+  // The contents list marks the section being read.
+  var tocLinks = {};
+  document.querySelectorAll(".toc a[href^='#']").forEach(function (a) { tocLinks[decodeURIComponent(a.hash.slice(1))] = a; });
+  var tocTargets = Object.keys(tocLinks).map(function (id) { return document.getElementById(id); }).filter(Boolean);
+  function markCurrent() {
+    var line = parseFloat(getComputedStyle(doc).scrollPaddingTop) || 0, current = null;
+    for (var i = 0; i < tocTargets.length; i++) {
+      if (tocTargets[i].getBoundingClientRect().top <= line + 8) current = tocTargets[i]; else break;
+    }
+    Object.keys(tocLinks).forEach(function (id) {
+      if (current && id === current.id) tocLinks[id].setAttribute("aria-current", "location");
+      else tocLinks[id].removeAttribute("aria-current");
+    });
+  }
+  if (tocTargets.length) {
+    var pending = false;
+    window.addEventListener("scroll", function () {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; markCurrent(); });
+    }, { passive: true });
+    markCurrent();
+  }
+
   // Theme: follows the system until the reader picks one.
   var themeButton = document.querySelector(".theme-button");
   function isDark() {

@@ -232,6 +232,15 @@ func TestBrowser(t *testing.T) {
 		assert.Empty(t, tb.takeErrors())
 	})
 
+	t.Run("section links and the current section", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		tb.do(t, chromedp.EmulateViewport(1280, 500), chromedp.Navigate(base+"chapters/06-event-loops.html"), chromedp.WaitVisible(".theme-button"))
+		assert.Equal(t, "#select-server", js[string](t, tb, `document.querySelector("#select-server .anchor").getAttribute("href")`), "¶ link")
+		js[bool](t, tb, `(document.getElementById("select-server").scrollIntoView(), true)`)
+		waitFor(t, tb, `(document.querySelector(".toc a[aria-current]") || {}).hash === "#select-server"`)
+		assert.Empty(t, tb.takeErrors())
+	})
+
 	t.Run("dark toggle changes the background and survives a reload", func(t *testing.T) {
 		tb := newTab(t, bctx)
 		setColorScheme(t, tb, "light")

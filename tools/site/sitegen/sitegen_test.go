@@ -102,7 +102,8 @@ func TestReferenceCollectsTables(t *testing.T) {
 	assert.Contains(t, ref, "<th>Note</th>", "extra columns are kept")
 	assert.Contains(t, ref, "<code>net.Listen</code>")
 	assert.Contains(t, ref, "<code>unix.EpollCreate1</code>")
-	assert.Contains(t, ref, `<h2><a href="chapters/06-event-loops.html">Event loops (sample chapter)</a></h2>`)
+	assert.Contains(t, ref, `<h2 id="ref-06-event-loops"><a href="chapters/06-event-loops.html">Event loops (sample chapter)</a></h2>`)
+	assert.Contains(t, ref, `<li class="toc-2"><a href="#ref-06-event-loops">Event loops (sample chapter)</a></li>`, "the reference has a contents list")
 }
 
 func TestLessonPage(t *testing.T) {
@@ -440,4 +441,31 @@ func TestCourseOrder(t *testing.T) {
 	ex := read(t, out, "course/exercises/06-sample-loop.html")
 	assert.Contains(t, ex, "<code>cd tutorials/exercises/06-sample-loop\ngo test ", "the test command comes from the folder")
 	assert.Contains(t, ex, `rel="prev" href="../../course/06-event-loops.html"`)
+}
+
+// TestStampAndSource checks the footer of every page: the commit the site
+// was built from (its date, not the clock's), and a link to the file a
+// page is made from. Two builds of the same inputs give the same bytes.
+func TestStampAndSource(t *testing.T) {
+	cfg := sampleConfig(t)
+	res, err := Build(cfg)
+	require.NoError(t, err)
+	v := repoVersion(repo)
+	tcp := read(t, cfg.Out, "chapters/02-tcp.html")
+	if v.Commit != "" {
+		assert.Contains(t, tcp, "Built from commit <code>"+v.Commit+"</code> of "+v.Date+".")
+	} else {
+		assert.Contains(t, tcp, "Built outside a git checkout.")
+	}
+	assert.Contains(t, tcp, `Source: <a href="https://github.com/sockbook/sockbook/blob/main/notebooks/02-tcp.ipynb">`)
+	assert.Contains(t, read(t, cfg.Out, "course/exercises/06-sample-loop.html"), `blob/main/tutorials/exercises/06-sample-loop/README.md"`)
+	assert.Equal(t, version{}, repoVersion(t.TempDir()), "not a git checkout: no version")
+
+	again := cfg
+	again.Out = t.TempDir()
+	_, err = Build(again)
+	require.NoError(t, err)
+	for _, p := range append(res.Pages, searchIndexFile, "assets/style.css", "assets/site.js") {
+		assert.Equal(t, read(t, cfg.Out, p), read(t, again.Out, p), "%s: same inputs, same bytes", p)
+	}
 }

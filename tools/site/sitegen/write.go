@@ -51,6 +51,8 @@ type view struct {
 	Data       any
 	Benchmarks bool // the site has a benchmarks page
 	LiveReload bool
+	Version    version
+	RepoURL    string
 }
 
 // write renders pages and copies the assets, the charts and the
@@ -67,7 +69,7 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 	render := func(p *page, root string) error {
 		var buf bytes.Buffer
 		v := view{Page: p, Root: root, Chapters: nav, Lessons: c.lessons, Exercises: c.exercises, Course: c.order(),
-			Data: p.data, LiveReload: s.cfg.LiveReload, Benchmarks: hasBench}
+			Data: p.data, LiveReload: s.cfg.LiveReload, Version: s.version, RepoURL: strings.TrimSuffix(s.cfg.RepoURL, "/"), Benchmarks: hasBench}
 		if err := s.tmpl.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 			return fmt.Errorf("page %s: %w", p.Path, err)
 		}
