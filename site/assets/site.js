@@ -141,6 +141,36 @@
     });
   }
 
+  // Downloads from file://: the browser would open the file, not save it.
+  // Each downloadable file has a script twin (FILE.js, written by sitegen)
+  // holding its text, saved here through a blob: URL.
+  if (location.protocol === "file:") {
+    document.querySelectorAll("a[download][data-file]").forEach(function (link) {
+      link.addEventListener("click", function (e) {
+        e.preventDefault();
+        var name = link.dataset.file;
+        function save() {
+          var text = (window.sockbookFiles || {})[name];
+          if (text === undefined) { location.href = link.href; return; }
+          var url = URL.createObjectURL(new Blob([text], { type: "application/x-ipynb+json" }));
+          var a = document.createElement("a");
+          a.href = url;
+          a.download = name.split("/").pop();
+          document.body.appendChild(a);
+          a.click();
+          document.body.removeChild(a);
+          setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+        }
+        if (window.sockbookFiles && window.sockbookFiles[name] !== undefined) return save();
+        var s = document.createElement("script");
+        s.src = link.getAttribute("href") + ".js";
+        s.onload = save;
+        s.onerror = function () { location.href = link.href; };
+        document.head.appendChild(s);
+      });
+    });
+  }
+
   // Quizzes: keep one answer per question open.
   document.querySelectorAll(".quiz-answers").forEach(function (list) {
     list.addEventListener("toggle", function (e) {

@@ -95,7 +95,7 @@ func newTab(t *testing.T, browserCtx context.Context) *tab {
 				return
 			}
 			u, perr := url.Parse(ev.Request.URL)
-			if perr == nil && (u.Scheme == "file" || u.Scheme == "data" || u.Hostname() == "127.0.0.1") {
+			if perr == nil && (u.Scheme == "file" || u.Scheme == "data" || u.Scheme == "blob" || u.Hostname() == "127.0.0.1") {
 				continue
 			}
 			tb.mu.Lock()
@@ -337,6 +337,28 @@ func TestBrowser(t *testing.T) {
 		_, err = chromedp.Run(tb.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.KeyEvent("\r")))
 		require.NoError(t, err)
 		assert.Equal(t, "file://"+abs+"/chapters/06-event-loops.html#select-server", js[string](t, tb, `location.href`))
+		assert.Empty(t, tb.takeErrors())
+	})
+
+	t.Run("download notebook from file:// saves the file", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		abs, err := filepath.Abs(out)
+		require.NoError(t, err)
+		dl := t.TempDir()
+		_, err = chromedp.CallBrowser(tb.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dl})
+		require.NoError(t, err)
+		tb.do(t, chromedp.Navigate("file://"+abs+"/chapters/02-tcp.html"), chromedp.WaitVisible(".theme-button"))
+		js[bool](t, tb, `(document.querySelector("a[download]").click(), true)`)
+		want, err := os.ReadFile(filepath.Join(out, "notebooks", "02-tcp.ipynb"))
+		require.NoError(t, err)
+		var got []byte
+		require.Eventually(t, func() bool {
+			got, err = os.ReadFile(filepath.Join(dl, "02-tcp.ipynb"))
+			return err == nil && len(got) == len(want)
+		}, 10*time.Second, 50*time.Millisecond, "the notebook lands in the download folder")
+		assert.Equal(t, string(want), string(got))
+		assert.True(t, js[bool](t, tb, `location.pathname.endsWith("/chapters/02-tcp.html")`), "the page stays; no raw JSON is shown")
 		assert.Empty(t, tb.takeErrors())
 	})
 

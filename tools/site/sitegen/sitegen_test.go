@@ -63,7 +63,7 @@ func TestChapterPage(t *testing.T) {
 	assert.Contains(t, tcp, `class="footnotes"`)
 	assert.Contains(t, tcp, `href="06-event-loops.html#epoll-server"`, "links to notebooks become chapter links")
 	assert.Contains(t, tcp, `href="../course/index.html"`, "links to the syllabus become course links")
-	assert.Contains(t, tcp, `href="../notebooks/02-tcp.ipynb" download`)
+	assert.Contains(t, tcp, `href="../notebooks/02-tcp.ipynb" download data-file="notebooks/02-tcp.ipynb"`)
 	assert.FileExists(t, filepath.Join(out, "notebooks", "02-tcp.ipynb"))
 
 	loops := read(t, out, "chapters/06-event-loops.html")

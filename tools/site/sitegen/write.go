@@ -2,6 +2,7 @@ package sitegen
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -129,6 +130,18 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 			return err
 		}
 		if err := writeFile(filepath.Join(out, filepath.FromSlash(ch.File)), data); err != nil {
+			return err
+		}
+		// From file:// a browser opens the notebook instead of saving it;
+		// site.js then loads this script, which holds the same bytes, and
+		// saves them through a blob: URL, which the download attribute does
+		// work on.
+		str, err := json.Marshal(string(data))
+		if err != nil {
+			return err
+		}
+		script := fmt.Sprintf("window.sockbookFiles=window.sockbookFiles||{};window.sockbookFiles[%q]=%s;\n", ch.File, str)
+		if err := writeFile(filepath.Join(out, filepath.FromSlash(ch.File)+".js"), []byte(script)); err != nil {
 			return err
 		}
 	}
