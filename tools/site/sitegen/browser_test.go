@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/sockbook/sockbook/internal/chromium"
 	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/stretchr/testify/assert"
@@ -93,7 +95,7 @@ func newTab(t *testing.T, browserCtx context.Context) *tab {
 				return
 			}
 			u, perr := url.Parse(ev.Request.URL)
-			if perr == nil && (u.Scheme == "file" || u.Scheme == "data" || u.Hostname() == "127.0.0.1") {
+			if perr == nil && (u.Scheme == "file" || u.Scheme == "data" || u.Scheme == "blob" || u.Hostname() == "127.0.0.1") {
 				continue
 			}
 			tb.mu.Lock()
@@ -230,6 +232,15 @@ func TestBrowser(t *testing.T) {
 		assert.Empty(t, tb.takeErrors())
 	})
 
+	t.Run("section links and the current section", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		tb.do(t, chromedp.EmulateViewport(1280, 500), chromedp.Navigate(base+"chapters/06-event-loops.html"), chromedp.WaitVisible(".theme-button"))
+		assert.Equal(t, "#select-server", js[string](t, tb, `document.querySelector("#select-server .anchor").getAttribute("href")`), "¶ link")
+		js[bool](t, tb, `(document.getElementById("select-server").scrollIntoView(), true)`)
+		waitFor(t, tb, `(document.querySelector(".toc a[aria-current]") || {}).hash === "#select-server"`)
+		assert.Empty(t, tb.takeErrors())
+	})
+
 	t.Run("dark toggle changes the background and survives a reload", func(t *testing.T) {
 		tb := newTab(t, bctx)
 		setColorScheme(t, tb, "light")
@@ -326,6 +337,28 @@ func TestBrowser(t *testing.T) {
 		_, err = chromedp.Run(tb.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.KeyEvent("\r")))
 		require.NoError(t, err)
 		assert.Equal(t, "file://"+abs+"/chapters/06-event-loops.html#select-server", js[string](t, tb, `location.href`))
+		assert.Empty(t, tb.takeErrors())
+	})
+
+	t.Run("download notebook from file:// saves the file", func(t *testing.T) {
+		tb := newTab(t, bctx)
+		abs, err := filepath.Abs(out)
+		require.NoError(t, err)
+		dl := t.TempDir()
+		_, err = chromedp.CallBrowser(tb.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dl})
+		require.NoError(t, err)
+		tb.do(t, chromedp.Navigate("file://"+abs+"/chapters/02-tcp.html"), chromedp.WaitVisible(".theme-button"))
+		js[bool](t, tb, `(document.querySelector("a[download]").click(), true)`)
+		want, err := os.ReadFile(filepath.Join(out, "notebooks", "02-tcp.ipynb"))
+		require.NoError(t, err)
+		var got []byte
+		require.Eventually(t, func() bool {
+			got, err = os.ReadFile(filepath.Join(dl, "02-tcp.ipynb"))
+			return err == nil && len(got) == len(want)
+		}, 10*time.Second, 50*time.Millisecond, "the notebook lands in the download folder")
+		assert.Equal(t, string(want), string(got))
+		assert.True(t, js[bool](t, tb, `location.pathname.endsWith("/chapters/02-tcp.html")`), "the page stays; no raw JSON is shown")
 		assert.Empty(t, tb.takeErrors())
 	})
 
@@ -428,4 +461,105 @@ func runAxe(t *testing.T, tb *tab, axe string, coloursOnly bool) []violation {
 	}
 	return js[[]violation](t, tb, `axe.run(document, `+opts+`).then(r => r.violations.map(v => ({
 		ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`)
+}
+
+// TestSearchRepository searches the site built from the repository, from
+// file:// as a reader who downloaded it would: each term leads first to
+// the section that teaches it, the index stays within its budget, and a
+// query takes at most 10 ms in the browser.
+func TestSearchRepository(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; not with -short")
+	}
+	t.Parallel()
+	bctx := startBrowser(t)
+	cfg := Config{Root: repo, Out: t.TempDir()}
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	st, err := os.Stat(filepath.Join(cfg.Out, searchIndexFile))
+	require.NoError(t, err)
+	assert.LessOrEqual(t, st.Size(), int64(400_000), "search index")
+	abs, err := filepath.Abs(cfg.Out)
+	require.NoError(t, err)
+	tb := newTab(t, bctx)
+	tb.do(t, chromedp.Navigate("file://"+abs+"/index.html"), chromedp.WaitVisible(".search-button"))
+	pressSlash(t, tb)
+	waitFor(t, tb, `document.querySelector("dialog.search").open && !!window.sockbookSearch`)
+	for term, want := range map[string]string{
+		"SO_REUSEADDR":    "chapters/02-tcp.html#tcp-echo",
+		"htons":           "chapters/01-addresses.html#byte-order",
+		"setsockopt":      "chapters/02-tcp.html#dual-stack",
+		"net.Listen":      "chapters/02-tcp.html#tcp-echo",
+		"copy_file_range": "chapters/07-sendfile.html#sendfile-copy",
+	} {
+		js[bool](t, tb, `(document.getElementById("search-input").value = "", true)`)
+		tb.do(t, chromedp.SendKeys("#search-input", term))
+		waitFor(t, tb, `document.querySelectorAll(".search-results a").length > 0`)
+		assert.Equal(t, want, js[string](t, tb, `document.querySelector(".search-results a").getAttribute("href")`), term)
+		assert.Equal(t, strings.ToLower(term), js[string](t, tb, `(document.querySelector(".search-results a mark") || {textContent: ""}).textContent.toLowerCase()`),
+			"%s: the snippet highlights the match", term)
+		// Time the engine itself, warm, over many runs: what a keystroke costs.
+		ms := js[float64](t, tb, `(() => { window.sockbookQuery(`+strconv.Quote(term)+`); const n = 50, t0 = performance.now();
+			for (let i = 0; i < n; i++) window.sockbookQuery(`+strconv.Quote(term)+`); return (performance.now() - t0) / n; })()`)
+		t.Logf("%s: %.2f ms per query", term, ms)
+		assert.LessOrEqual(t, ms, 10.0, "%s: query time", term)
+	}
+	// Keyboard: arrow down selects the second hit, Enter opens it.
+	js[bool](t, tb, `(document.getElementById("search-input").value = "", true)`)
+	tb.do(t, chromedp.SendKeys("#search-input", "socketpair"))
+	waitFor(t, tb, `document.querySelectorAll(".search-results a").length > 1`)
+	assert.NotContains(t, js[string](t, tb, `document.querySelector(".search-results").innerText`), "&ldquo;", "no double-escaped entity in results")
+	second := js[string](t, tb, `document.querySelectorAll(".search-results a")[1].href`)
+	tb.do(t, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown))
+	_, err = chromedp.Run(tb.ctx, chromedp.WaitEvent(cdppage.LoadEventFired, nil, chromedp.KeyEvent("\r")))
+	require.NoError(t, err)
+	assert.Equal(t, second, js[string](t, tb, `location.href`))
+	assert.Empty(t, tb.takeErrors())
+}
+
+// TestAnchorsOnPhone opens every recipe anchor of the repository's site at
+// phone width, where the header wraps: the heading must be below the
+// header, inside the viewport. Every page is also held to the viewport's
+// width at 360 px.
+func TestAnchorsOnPhone(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; not with -short")
+	}
+	t.Parallel()
+	bctx := startBrowser(t)
+	cfg := publishedConfig(Config{Root: repo, Out: t.TempDir()})
+	res, err := Build(cfg)
+	require.NoError(t, err)
+	base := serveSite(t, cfg.Out)
+	rs, err := loadRecipes(repo)
+	require.NoError(t, err)
+	tb := newTab(t, bctx)
+	tb.do(t, chromedp.EmulateViewport(390, 844))
+	checked := 0
+	for _, r := range rs {
+		page := "chapters/" + r.Chapter + ".html"
+		if _, err := os.Stat(filepath.Join(cfg.Out, "chapters", r.Chapter+".html")); err != nil {
+			continue
+		}
+		tb.do(t, chromedp.Navigate(base+"index.html"), chromedp.Navigate(base+page+"#"+r.Slug), chromedp.WaitVisible(".theme-button"))
+		// Same-page jumps too: the sidebar's links are how a reader moves.
+		for _, how := range []string{"load", "jump"} {
+			if how == "jump" {
+				js[bool](t, tb, `(window.scrollTo(0, 0), location.hash = "", location.hash = `+strconv.Quote(r.Slug)+`, true)`)
+			}
+			waitFor(t, tb, `document.readyState === "complete"`)
+			got := js[[]float64](t, tb, `(() => { const h = document.getElementById(`+strconv.Quote(r.Slug)+`).getBoundingClientRect();
+				return [h.top, document.querySelector(".top").getBoundingClientRect().bottom, window.innerHeight]; })()`)
+			assert.GreaterOrEqual(t, got[0], got[1], "%s#%s (%s): the heading is under the header", page, r.Slug, how)
+			assert.Less(t, got[0], got[2]-40, "%s#%s (%s): the heading is in view", page, r.Slug, how)
+		}
+		checked++
+	}
+	assert.NotZero(t, checked)
+	tb.do(t, chromedp.EmulateViewport(360, 740))
+	for _, p := range res.Pages {
+		tb.do(t, chromedp.Navigate(base+p), chromedp.WaitVisible(".theme-button"))
+		assert.LessOrEqual(t, js[int](t, tb, `document.documentElement.scrollWidth`), 360, "%s scrolls sideways at 360 px", p)
+	}
+	assert.Empty(t, tb.takeErrors())
 }

@@ -45,7 +45,6 @@ func (s *site) cheatSheet(chapters []*chapter) *page {
 			if ch != nil && slices.ContainsFunc(ch.Recipes, func(x recipeRef) bool { return x.Slug == r.Slug }) {
 				e.Link = ch.Path + "#" + r.Slug
 			}
-			p.search = append(p.search, []string{r.Title, r.Slug, r.Slug})
 			g.Entries = append(g.Entries, e)
 		}
 		groups = append(groups, g)

@@ -187,3 +187,82 @@ func SiteFace(dir string, rs []recipes.Recipe) (map[string][]string, error) {
 	}
 	return missing, nil
 }
+
+// DoubleEscapes reads every HTML page under dir and the search index, and
+// returns one line per text that still holds an HTML entity once parsed:
+// text escaped twice, which a reader sees as "&ldquo;". Code (<pre>,
+// <code>) may show entities on purpose and is not read.
+func DoubleEscapes(dir string) ([]string, error) {
+	var found []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case strings.HasSuffix(p, ".html"):
+			f, err := os.Open(p)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			root, err := html.Parse(f)
+			if err != nil {
+				return fmt.Errorf("%s: %w", rel, err)
+			}
+			for _, s := range pageTexts(root) {
+				if hasEntity(s) {
+					found = append(found, fmt.Sprintf("%s: %q", rel, s))
+				}
+			}
+		case rel == searchIndexFile:
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			for _, s := range indexTexts(data) {
+				if hasEntity(s) {
+					found = append(found, fmt.Sprintf("%s: %q", rel, s))
+				}
+			}
+		}
+		return nil
+	})
+	return found, err
+}
+
+// hasEntity reports whether s, already unescaped once, still holds a
+// character reference that unescaping again would change.
+func hasEntity(s string) bool {
+	return strings.Contains(s, "&") && html.UnescapeString(s) != s
+}
+
+// pageTexts returns the text nodes of a page outside code, scripts and
+// styles, and the attributes a reader or a screen reader is shown.
+func pageTexts(root *html.Node) []string {
+	var out []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			out = append(out, n.Data)
+		case html.ElementNode:
+			switch n.Data {
+			case "pre", "code", "script", "style":
+				return
+			}
+			for _, a := range n.Attr {
+				switch a.Key {
+				case "aria-label", "title", "alt", "placeholder", "content":
+					out = append(out, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+	return out
+}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -21,6 +22,10 @@ type lessonPage struct {
 	Chapter string
 	Recipes []string
 	Minutes int
+	// TestDir is an exercise's folder in the repository, where its tests
+	// run; it comes from the folder's path, so every exercise page can say
+	// how to run them whatever its README says.
+	TestDir string
 	// Filled in when rendered: the chapter page and the recipe sections
 	// the lesson covers (Link is empty where no notebook has the section).
 	ChapterPage *chapter
@@ -66,6 +71,9 @@ func (s *site) renderCourse(lessons, exercises []*lessonPage, chapters []*chapte
 // "exercise", with the chapter and recipe sections it covers.
 func (s *site) renderLesson(src *lessonPage, kind string, chapters []*chapter) (*lessonPage, error) {
 	l := *src
+	// Titles are markdown (an exercise's is its "# " line); every place
+	// that shows one escapes it, so it is kept as plain text.
+	l.Title = s.plainInline(l.Title)
 	d := &doc{src: l.File, page: l.Path, line: max(l.bodyLine, 1)}
 	out, err := s.render(d, l.body, idSet{})
 	if err != nil {
@@ -86,6 +94,8 @@ func (s *site) renderLesson(src *lessonPage, kind string, chapters []*chapter) (
 	l.page = &page{Path: l.Path, Title: l.Title, Kind: kind, Body: out, Headings: d.headings, Lesson: &l}
 	if kind == "lesson" {
 		l.page.Lead, l.page.Body = splitLead(out)
+	} else {
+		l.TestDir = path.Dir(l.File)
 	}
 	return &l, nil
 }
@@ -131,4 +141,29 @@ func firstHeading(src, fallback string) string {
 		return m[1]
 	}
 	return fallback
+}
+
+// order returns the course's pages as it is meant to be followed: the
+// syllabus, then each lesson followed by its exercises (an exercise
+// belongs to the lesson whose number its folder starts with, "02-…"),
+// then exercises no lesson claims.
+func (c *course) order() []*lessonPage {
+	var out []*lessonPage
+	used := map[*lessonPage]bool{}
+	for _, l := range c.lessons {
+		out = append(out, l)
+		n := chapterNumber(l.Name)
+		for _, e := range c.exercises {
+			if !used[e] && chapterNumber(e.Name) == n {
+				used[e] = true
+				out = append(out, e)
+			}
+		}
+	}
+	for _, e := range c.exercises {
+		if !used[e] {
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"net/url"
 	"path"
@@ -227,7 +228,12 @@ func isReferenceTable(table ast.Node, source []byte) bool {
 		strings.TrimSpace(plainText(c.NextSibling(), source)) == "Go"
 }
 
-// plainText concatenates the text under n.
+// plainText concatenates the text under n as a reader sees it: entity
+// references resolved, backslash escapes removed, and the typographer's
+// substitutions (which it stores as HTML, "&ldquo;") turned into the
+// characters they stand for. The result is text, to be escaped once by
+// whatever writes it; escaping the typographer's entities again is what
+// showed "&ldquo;socketpair&rdquo;" in the contents.
 func plainText(n ast.Node, source []byte) string {
 	var b strings.Builder
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -236,12 +242,23 @@ func plainText(n ast.Node, source []byte) string {
 		}
 		switch c := c.(type) {
 		case *ast.Text:
-			b.Write(c.Segment.Value(source))
+			v := c.Segment.Value(source)
+			if !c.IsRaw() { // raw: inside a code span, taken literally
+				v = []byte(html.UnescapeString(string(util.UnescapePunctuations(v))))
+			}
+			b.Write(v)
 			if c.SoftLineBreak() || c.HardLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(c.Value)
+			switch {
+			case c.IsCode(): // HTML, written as is by goldmark
+				b.WriteString(html.UnescapeString(string(c.Value)))
+			case c.IsRaw():
+				b.Write(c.Value)
+			default:
+				b.WriteString(html.UnescapeString(string(util.UnescapePunctuations(c.Value))))
+			}
 		case *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		}

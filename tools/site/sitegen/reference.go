@@ -4,8 +4,8 @@ import "html/template"
 
 // A refChapter is one chapter's Python → Go tables.
 type refChapter struct {
-	Title, Link string
-	Tables      []template.HTML
+	ID, Title, Link string
+	Tables          []template.HTML
 }
 
 // reference gathers the chapters' Python → Go tables on one page.
@@ -14,7 +14,9 @@ func reference(chapters []*chapter) *page {
 	var refs []refChapter
 	for _, ch := range chapters {
 		if len(ch.tables) > 0 {
-			refs = append(refs, refChapter{Title: ch.Title, Link: ch.Path, Tables: ch.tables})
+			id := "ref-" + ch.Name
+			refs = append(refs, refChapter{ID: id, Title: ch.Title, Link: ch.Path, Tables: ch.tables})
+			p.Headings = append(p.Headings, heading{Level: 2, ID: id, Text: ch.Title})
 		}
 	}
 	p.data = refs

@@ -60,7 +60,7 @@ func sampleNotebooks() map[string]*nbformat.Notebook {
 			md("", "# Event loops (sample chapter)\n\nTest data for the site generator.\n\n| Python | Go |\n| --- | --- |\n| `select.epoll()` | `unix.EpollCreate1` |\n"),
 			md("epoll-server", "## Epoll server\n\nA sample epoll section.\n\n### Waiting for events\n\nSample text."),
 			code("fd, _ := unix.EpollCreate1(unix.EPOLL_CLOEXEC)\nfmt.Println(fd > 0)", nil, stdout("true\n")),
-			md("select-server", "## Select server\n\nA sample section whose first code cell is its cheat sheet entry.\n\n### Waiting for events\n\nThe same heading text again gets its own id."),
+			md("select-server", "## Select server -- \"ready\" sets & `fd_set` &lt;masks&gt;\n\nA sample section whose first code cell is its cheat sheet entry.\n\n### Waiting for events\n\nThe same heading text again gets its own id."),
 			code("fmt.Println(\"select sample\")", map[string]any{"tags": []any{"skip-execution"}}),
 		),
 	}

@@ -21,6 +21,7 @@ import (
 	"html/template"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -110,6 +111,12 @@ func Build(cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("sitegen: %w", err)
 	}
 	pages := readingOrder(chapters, course, s.cheatSheet(chapters), reference(chapters), bench)
+	for _, ch := range chapters {
+		ch.page.Source = ch.File
+	}
+	for _, l := range course.order() {
+		l.page.Source = l.File
+	}
 	if err := s.write(pages, chapters, course, src.charts); err != nil {
 		return nil, fmt.Errorf("sitegen: %w", err)
 	}
@@ -178,6 +185,7 @@ type site struct {
 	routes  map[string]string // repository path → site path
 	md      goldmark.Markdown
 	tmpl    *template.Template
+	version version
 	plain   map[string]bool // token classes highlight leaves unmarked
 }
 
@@ -187,6 +195,7 @@ func newSite(cfg Config, rs []recipes.Recipe, routes map[string]string) (*site, 
 		s.bySlug[r.Slug] = r
 	}
 	s.md = newMarkdown(s)
+	s.version = repoVersion(cfg.Root)
 	var err error
 	if s.tmpl, err = template.New("").Funcs(template.FuncMap{
 		"slug": slugify,
@@ -208,12 +217,12 @@ type page struct {
 	Lesson   *lessonPage
 	Prev     *page
 	Next     *page
-	search   [][]string // extra search entries: text, fragment, keywords
-	data     any        // what the page's template needs beyond the body
+	Source   string // repository path of the file the page is made from, "" for none
+	data     any    // what the page's template needs beyond the body
 }
 
 // readingOrder returns every page, linked prev/next: home, the chapters,
-// the course, the cheat sheet, the reference and, when there is one, the
+// the course (each lesson followed by its exercises), the cheat sheet, the reference and, when there is one, the
 // benchmarks page.
 func readingOrder(chapters []*chapter, c *course, cheats, ref, bench *page) []*page {
 	pages := []*page{{Path: "index.html", Title: "sockbook", Kind: "home"}}
@@ -221,10 +230,7 @@ func readingOrder(chapters []*chapter, c *course, cheats, ref, bench *page) []*p
 		pages = append(pages, ch.page)
 	}
 	pages = append(pages, c.index)
-	for _, l := range c.lessons {
-		pages = append(pages, l.page)
-	}
-	for _, l := range c.exercises {
+	for _, l := range c.order() {
 		pages = append(pages, l.page)
 	}
 	pages = append(pages, cheats, ref)
@@ -240,4 +246,27 @@ func readingOrder(chapters []*chapter, c *course, cheats, ref, bench *page) []*p
 		}
 	}
 	return pages
+}
+
+// A version is the commit a site was built from, shown on every page.
+// It is the commit's own date, not the clock's, so building the same
+// commit twice gives the same bytes.
+type version struct {
+	Commit string // abbreviated hash; "" outside a git checkout
+	Full   string
+	Date   string // "2026-12-07"
+}
+
+// repoVersion asks git for the commit checked out at root. Outside a git
+// checkout, or without git, the pages say nothing about a version.
+func repoVersion(root string) version {
+	out, err := exec.Command("git", "-C", root, "log", "-1", "--format=%h %H %cs").Output()
+	if err != nil {
+		return version{}
+	}
+	f := strings.Fields(string(out))
+	if len(f) != 3 {
+		return version{}
+	}
+	return version{Commit: f[0], Full: f[1], Date: f[2]}
 }

@@ -1,6 +1,8 @@
 package sitegen
 
 import (
+	"encoding/json"
+	"html/template"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +63,7 @@ func TestChapterPage(t *testing.T) {
 	assert.Contains(t, tcp, `class="footnotes"`)
 	assert.Contains(t, tcp, `href="06-event-loops.html#epoll-server"`, "links to notebooks become chapter links")
 	assert.Contains(t, tcp, `href="../course/index.html"`, "links to the syllabus become course links")
-	assert.Contains(t, tcp, `href="../notebooks/02-tcp.ipynb" download`)
+	assert.Contains(t, tcp, `href="../notebooks/02-tcp.ipynb" download data-file="notebooks/02-tcp.ipynb"`)
 	assert.FileExists(t, filepath.Join(out, "notebooks", "02-tcp.ipynb"))
 
 	loops := read(t, out, "chapters/06-event-loops.html")
@@ -100,7 +102,8 @@ func TestReferenceCollectsTables(t *testing.T) {
 	assert.Contains(t, ref, "<th>Note</th>", "extra columns are kept")
 	assert.Contains(t, ref, "<code>net.Listen</code>")
 	assert.Contains(t, ref, "<code>unix.EpollCreate1</code>")
-	assert.Contains(t, ref, `<h2><a href="chapters/06-event-loops.html">Event loops (sample chapter)</a></h2>`)
+	assert.Contains(t, ref, `<h2 id="ref-06-event-loops"><a href="chapters/06-event-loops.html">Event loops (sample chapter)</a></h2>`)
+	assert.Contains(t, ref, `<li class="toc-2"><a href="#ref-06-event-loops">Event loops (sample chapter)</a></li>`, "the reference has a contents list")
 }
 
 func TestLessonPage(t *testing.T) {
@@ -292,7 +295,7 @@ func TestBenchmarksPage(t *testing.T) {
 		assert.Equal(t, string(want), read(t, cfg.Out, "benchmarks/"+svg), "charts are copied unchanged")
 	}
 	search := read(t, cfg.Out, "search-index.js")
-	assert.Contains(t, search, `["Seal and open round trips","benchmarks.html#aes-gcm-seal-and-open-round-trips","Benchmarks",""]`)
+	assert.Contains(t, search, `["benchmarks.html#aes-gcm","AES-GCM: AF_ALG against crypto/cipher (sample results)","Benchmarks","Seal and open round trips · Summary",`, "one entry per results file, its h3s as headings")
 	broken, err := CheckLinks(cfg.Out)
 	require.NoError(t, err)
 	assert.Empty(t, broken)
@@ -326,5 +329,143 @@ func TestBenchmarksBadInput(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 		})
+	}
+}
+
+// TestEntitiesEscapedOnce builds the sample site, whose headings and titles
+// hold quotes, ampersands, dashes and entities, and the repository's site,
+// and reads every text of every page (sidebar, contents, <title>,
+// prev/next, labels) and of the search index: none may still hold an
+// entity once parsed.
+func TestEntitiesEscapedOnce(t *testing.T) {
+	for _, cfg := range []Config{sampleConfig(t), {Root: repo, Out: t.TempDir()}} {
+		_, err := Build(cfg)
+		require.NoError(t, err)
+		found, err := DoubleEscapes(cfg.Out)
+		require.NoError(t, err)
+		assert.Empty(t, found, cfg.Root)
+	}
+	out := buildSample(t)
+	loops := read(t, out, "chapters/06-event-loops.html")
+	want := "Select server – “ready” sets &amp; fd_set &lt;masks&gt;"
+	assert.Contains(t, loops, `<a href="#select-server">`+want+`</a>`, "the sidebar")
+	assert.Contains(t, loops, `<li class="toc-2"><a href="#select-server">`+want+`</a></li>`, "the contents")
+	ex := read(t, out, "course/exercises/06-sample-loop.html")
+	assert.Contains(t, ex, "<title>A “sample” exercise – it’s go test &amp; done — sockbook</title>")
+	assert.Contains(t, read(t, out, "course/06-event-loops.html"), "<span>A “sample” exercise – it’s go test &amp; done</span>", "prev/next")
+	assert.Contains(t, read(t, out, "search-index.js"), `"Select server – “ready” sets \u0026 fd_set \u003cmasks\u003e"`)
+}
+
+// TestSearchIndex checks the entries built for the sample site: one per
+// section, sub-headings folded in, code identifiers and Python names, text
+// of prose and outputs; the cheat sheet adds no second entry per recipe.
+func TestSearchIndex(t *testing.T) {
+	out := buildSample(t)
+	data := read(t, out, searchIndexFile)
+	var entries [][]string
+	require.NoError(t, json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimPrefix(data, searchIndexPrefix), ";\n")), &entries))
+	byURL := map[string][]string{}
+	for _, e := range entries {
+		require.Len(t, e, 7)
+		_, dup := byURL[e[0]]
+		assert.False(t, dup, "one entry per section: %s", e[0])
+		byURL[e[0]] = e
+	}
+	epoll := byURL["chapters/06-event-loops.html#epoll-server"]
+	require.NotNil(t, epoll)
+	assert.Equal(t, "Epoll server", epoll[1])
+	assert.Equal(t, "Event loops (sample chapter)", epoll[2])
+	assert.Equal(t, "Waiting for events", epoll[3], "h3s are folded into their section")
+	assert.Contains(t, strings.Fields(epoll[4]), "unix.EpollCreate1", "first used in code here")
+	assert.Contains(t, strings.Fields(epoll[4]+" "+epoll[5]), "select.epoll", "the Python name of the table row")
+	assert.Contains(t, epoll[6], "A sample epoll section. Sample text. true", "prose and outputs")
+	assert.NotContains(t, byURL, "chapters/06-event-loops.html#waiting-for-events")
+	assert.NotContains(t, byURL, "cheatsheet.html#epoll-server", "the cheat sheet repeats the chapters")
+	tcp := byURL["chapters/02-tcp.html#tcp-echo"]
+	assert.Contains(t, strings.Fields(tcp[4]), "net.Listen")
+	assert.Contains(t, strings.Fields(tcp[4]+" "+tcp[5]), "socket.socket", "Python names reach the section using the Go name")
+	assert.NotContains(t, tcp[6], "<nil>x", "outputs are text")
+}
+
+func TestGenericHeadingsFold(t *testing.T) {
+	mk := func(path string, hs ...string) *page {
+		p := &page{Path: path, Title: path}
+		for _, h := range hs {
+			p.Headings = append(p.Headings, heading{Level: 2, ID: slugify(h), Text: h})
+		}
+		p.Body = template.HTML("<p>intro</p>")
+		for _, h := range hs {
+			p.Body += template.HTML(`<h2 id="` + slugify(h) + `">` + h + `</h2><p>about ` + h + `</p>`)
+		}
+		return p
+	}
+	pages := []*page{mk("a.html", "Pitfalls", "Sockets"), mk("b.html", "Pitfalls", "Ports"), mk("c.html", "Pitfalls")}
+	assert.Equal(t, map[string]bool{"Pitfalls": true}, genericHeadings(pages))
+	var urls []string
+	for _, e := range searchIndex(pages, nil) {
+		urls = append(urls, e.URL)
+		if e.URL == "a.html" {
+			assert.Equal(t, "intro about Pitfalls", strings.TrimSpace(e.text.String()), "a generic section is searched as part of its page")
+		}
+	}
+	assert.Equal(t, []string{"a.html", "a.html#sockets", "b.html", "b.html#ports", "c.html"}, urls)
+}
+
+func TestDoubleEscapesFindsThem(t *testing.T) {
+	dir := t.TempDir()
+	page := `<title>a &amp;ldquo;b&amp;rdquo;</title><p>fine &amp; &lt;ok&gt;</p><input aria-label="x &amp;rsquo; y"><pre>&amp;amp; in code is shown</pre>`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.html"), []byte(page), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, searchIndexFile), []byte(searchIndexPrefix+`[["p.html","t &amp; u","","","","",""]];`), 0o644))
+	found, err := DoubleEscapes(dir)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{`p.html: "a &ldquo;b&rdquo;"`, `p.html: "x &rsquo; y"`, searchIndexFile + `: "t &amp; u"`}, found)
+}
+
+func TestCourseOrder(t *testing.T) {
+	c := &course{}
+	for _, n := range []string{"01-addresses", "02-tcp", "10-capstone"} {
+		c.lessons = append(c.lessons, &lessonPage{Name: n})
+	}
+	for _, n := range []string{"01-byte-order", "01-inet-aton", "02-dual-stack", "10-capstone", "99-orphan"} {
+		c.exercises = append(c.exercises, &lessonPage{Name: n})
+	}
+	var names []string
+	for _, l := range c.order() {
+		names = append(names, l.Name)
+	}
+	assert.Equal(t, []string{"01-addresses", "01-byte-order", "01-inet-aton", "02-tcp", "02-dual-stack", "10-capstone", "10-capstone", "99-orphan"}, names)
+
+	out := buildSample(t)
+	lesson := read(t, out, "course/06-event-loops.html")
+	assert.Contains(t, lesson, `rel="next" href="../course/exercises/06-sample-loop.html"`, "a lesson leads to its exercise")
+	ex := read(t, out, "course/exercises/06-sample-loop.html")
+	assert.Contains(t, ex, "<code>cd tutorials/exercises/06-sample-loop\ngo test ", "the test command comes from the folder")
+	assert.Contains(t, ex, `rel="prev" href="../../course/06-event-loops.html"`)
+}
+
+// TestStampAndSource checks the footer of every page: the commit the site
+// was built from (its date, not the clock's), and a link to the file a
+// page is made from. Two builds of the same inputs give the same bytes.
+func TestStampAndSource(t *testing.T) {
+	cfg := sampleConfig(t)
+	res, err := Build(cfg)
+	require.NoError(t, err)
+	v := repoVersion(repo)
+	tcp := read(t, cfg.Out, "chapters/02-tcp.html")
+	if v.Commit != "" {
+		assert.Contains(t, tcp, "Built from commit <code>"+v.Commit+"</code> of "+v.Date+".")
+	} else {
+		assert.Contains(t, tcp, "Built outside a git checkout.")
+	}
+	assert.Contains(t, tcp, `Source: <a href="https://github.com/sockbook/sockbook/blob/main/notebooks/02-tcp.ipynb">`)
+	assert.Contains(t, read(t, cfg.Out, "course/exercises/06-sample-loop.html"), `blob/main/tutorials/exercises/06-sample-loop/README.md"`)
+	assert.Equal(t, version{}, repoVersion(t.TempDir()), "not a git checkout: no version")
+
+	again := cfg
+	again.Out = t.TempDir()
+	_, err = Build(again)
+	require.NoError(t, err)
+	for _, p := range append(res.Pages, searchIndexFile, "assets/style.css", "assets/site.js") {
+		assert.Equal(t, read(t, cfg.Out, p), read(t, again.Out, p), "%s: same inputs, same bytes", p)
 	}
 }

@@ -48,9 +48,12 @@ type view struct {
 	Chapters   []navChapter
 	Lessons    []*lessonPage
 	Exercises  []*lessonPage
+	Course     []*lessonPage // lessons and exercises in course order
 	Data       any
 	Benchmarks bool // the site has a benchmarks page
 	LiveReload bool
+	Version    version
+	RepoURL    string
 }
 
 // write renders pages and copies the assets, the charts and the
@@ -64,11 +67,10 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 	hasBench := slices.ContainsFunc(pages, func(p *page) bool { return p.Kind == "benchmarks" })
 	var sitemap strings.Builder
 	sitemap.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	var index [][]string
 	render := func(p *page, root string) error {
 		var buf bytes.Buffer
-		v := view{Page: p, Root: root, Chapters: nav, Lessons: c.lessons, Exercises: c.exercises,
-			Data: p.data, LiveReload: s.cfg.LiveReload, Benchmarks: hasBench}
+		v := view{Page: p, Root: root, Chapters: nav, Lessons: c.lessons, Exercises: c.exercises, Course: c.order(),
+			Data: p.data, LiveReload: s.cfg.LiveReload, Version: s.version, RepoURL: strings.TrimSuffix(s.cfg.RepoURL, "/"), Benchmarks: hasBench}
 		if err := s.tmpl.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 			return fmt.Errorf("page %s: %w", p.Path, err)
 		}
@@ -79,13 +81,6 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 			return err
 		}
 		fmt.Fprintf(&sitemap, "<url><loc>%s</loc></url>\n", html.EscapeString(s.cfg.BaseURL+strings.TrimSuffix(p.Path, "index.html")))
-		index = append(index, []string{p.Title, p.Path, "", ""})
-		for _, h := range p.Headings {
-			index = append(index, []string{h.Text, p.Path + "#" + h.ID, p.Title, h.Keywords})
-		}
-		for _, e := range p.search {
-			index = append(index, []string{e[0], p.Path + "#" + e[1], p.Title, e[2]})
-		}
 	}
 	sitemap.WriteString("</urlset>\n")
 	// The 404 page is served at any depth, so its links start at the
@@ -100,11 +95,11 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 	if err := writeFile(filepath.Join(out, "sitemap.xml"), []byte(sitemap.String())); err != nil {
 		return err
 	}
-	js, err := json.Marshal(index)
+	index, err := encodeSearchIndex(searchIndex(pages, pythonNames(chapters)))
 	if err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(out, "search-index.js"), append(append([]byte("window.sockbookSearch="), js...), ";\n"...)); err != nil {
+	if err := writeFile(filepath.Join(out, searchIndexFile), index); err != nil {
 		return err
 	}
 	css, err := os.ReadFile(filepath.Join(s.cfg.Assets, "assets", "style.css"))
@@ -135,6 +130,18 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 			return err
 		}
 		if err := writeFile(filepath.Join(out, filepath.FromSlash(ch.File)), data); err != nil {
+			return err
+		}
+		// From file:// a browser opens the notebook instead of saving it;
+		// site.js then loads this script, which holds the same bytes, and
+		// saves them through a blob: URL, which the download attribute does
+		// work on.
+		str, err := json.Marshal(string(data))
+		if err != nil {
+			return err
+		}
+		script := fmt.Sprintf("window.sockbookFiles=window.sockbookFiles||{};window.sockbookFiles[%q]=%s;\n", ch.File, str)
+		if err := writeFile(filepath.Join(out, filepath.FromSlash(ch.File)+".js"), []byte(script)); err != nil {
 			return err
 		}
 	}
