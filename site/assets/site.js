@@ -242,10 +242,16 @@
     return n;
   }
   // best is 1 when term is a whole word of s, 0.5 when it only starts one.
-  function best(s, term) {
+  // In identifiers (ident true) a match after "_" is half a match too:
+  // SYS_SETSOCKOPT names the system call, not the setsockopt lesson.
+  function best(s, term, ident) {
     var b = 0, i = s.indexOf(term);
     while (i >= 0 && b < 1) {
-      if (i === 0 || !isWordChar(s.charAt(i - 1))) b = Math.max(b, isWordChar(s.charAt(i + term.length)) ? 0.5 : 1);
+      var prev = i === 0 ? "" : s.charAt(i - 1);
+      if (!prev || !isWordChar(prev)) {
+        var m = isWordChar(s.charAt(i + term.length)) ? 0.5 : 1;
+        b = Math.max(b, ident && prev === "_" ? m / 2 : m);
+      }
       i = s.indexOf(term, i + 1);
     }
     return b;
@@ -260,9 +266,9 @@
         if (n) total += FIELDS[k][1] * 2.2 * n / (n + 1.2 * (0.25 + 0.75 * s.length / avgLen));
         continue;
       }
-      var b = best(s, term);
+      var b = best(s, term, f >= 4);
       // copy_file_range is CopyFileRange in Go.
-      if (!b && f >= 4 && term.indexOf("_") >= 0) b = best(s, term.replace(/_/g, ""));
+      if (!b && f >= 4 && term.indexOf("_") >= 0) b = best(s, term.replace(/_/g, ""), true);
       total += FIELDS[k][1] * b;
       if (f === 1 && s === term) total += 4;
     }
