@@ -93,6 +93,18 @@ func TestRunCellsInTheServedPage(t *testing.T) {
 		assert.Equal(t, stored[i], sanitize(outputsOf(i)), "code cell %d: the run in the page shows the stored output", i)
 	}
 
+	// The run controls keep the page accessible, in both themes.
+	axe := chromium.AxeSource(t)
+	for _, theme := range []string{"light", "dark"} {
+		eval(`document.documentElement.dataset.theme = "` + theme + `", ""`)
+		for _, v := range chromium.RunAxe(t, ctx, axe, theme == "dark") {
+			if v.Impact == "serious" || v.Impact == "critical" {
+				t.Errorf("served %s (%s theme, cells run): %s %s: %s at %v", chapter, theme, v.Impact, v.ID, v.Help, v.Nodes)
+			}
+		}
+	}
+	eval(`document.documentElement.dataset.theme = "light", ""`)
+
 	// Edit the last cell and run it with Shift-Enter.
 	last := n - 1
 	runEdited := func(code string) string {

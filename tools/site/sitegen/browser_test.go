@@ -26,29 +26,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// needAxe is a requirement name for internal/testenv: CI lists it and
-// testenv.Chromium in SOCKBOOK_REQUIRE (see .ci/site), so there the browser
-// tests fail instead of skipping.
-const needAxe = "axe-core"
-
-// axeSource reads axe.min.js from SOCKBOOK_AXE or where .ci/site installs it.
-func axeSource(t *testing.T) string {
-	candidates := []string{os.Getenv("SOCKBOOK_AXE"), filepath.Join("..", "testdata", "node_modules", "axe-core", "axe.min.js")}
-	if home, err := os.UserHomeDir(); err == nil {
-		candidates = append(candidates, filepath.Join(home, ".cache", "sockbook-axe", "node_modules", "axe-core", "axe.min.js"))
-	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if data, err := os.ReadFile(c); err == nil {
-			return string(data)
-		}
-	}
-	testenv.Skip(t, needAxe, "no axe.min.js (npm install axe-core, as .ci/site does, or set SOCKBOOK_AXE)")
-	return ""
-}
-
 // startBrowser starts one headless chromium for the test, with a fresh
 // profile and without the background traffic a browser normally makes.
 func startBrowser(t *testing.T) context.Context {
@@ -411,7 +388,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	t.Parallel() // each starts its own browser
 	bctx := startBrowser(t)
-	axe := axeSource(t)
+	axe := chromium.AxeSource(t)
 	for _, site := range []struct {
 		name string
 		cfg  Config
@@ -430,7 +407,7 @@ func TestAccessibility(t *testing.T) {
 				for _, p := range append(res.Pages, missingPage) {
 					tb.do(t, chromedp.Navigate(base+p), chromedp.WaitVisible(".theme-button"))
 					// The themes share their markup: the dark pass checks colours only.
-					for _, v := range runAxe(t, tb, axe, scheme == "dark") {
+					for _, v := range chromium.RunAxe(t, tb.ctx, axe, scheme == "dark") {
 						if v.Impact == "serious" || v.Impact == "critical" {
 							t.Errorf("%s (%s theme): %s %s: %s at %v", p, scheme, v.Impact, v.ID, v.Help, v.Nodes)
 						}
@@ -440,27 +417,6 @@ func TestAccessibility(t *testing.T) {
 			})
 		}
 	}
-}
-
-type violation struct {
-	ID, Impact, Help string
-	Nodes            []string
-}
-
-func runAxe(t *testing.T, tb *tab, axe string, coloursOnly bool) []violation {
-	t.Helper()
-	if !js[bool](t, tb, `typeof window.axe === "object"`) {
-		_, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](axe+"\n;undefined", chromedp.EvalIgnoreExceptions))
-		if err != nil && !strings.Contains(err.Error(), "undefined") {
-			require.NoError(t, err, "inject axe")
-		}
-	}
-	opts := `{resultTypes: ["violations"]}`
-	if coloursOnly {
-		opts = `{resultTypes: ["violations"], runOnly: ["color-contrast", "link-in-text-block"]}`
-	}
-	return js[[]violation](t, tb, `axe.run(document, `+opts+`).then(r => r.violations.map(v => ({
-		ID: v.id, Impact: v.impact || "", Help: v.help, Nodes: v.nodes.slice(0, 5).map(n => n.target.join(" "))})))`)
 }
 
 // TestSearchRepository searches the site built from the repository, from
