@@ -276,17 +276,17 @@ func TestDiscover(t *testing.T) {
 
 	// SO_BROADCAST is off on this socket: Discover must turn it on.
 	c := noBroadcast(t)
-	peers, took := discover(t, c, to, 400*time.Millisecond)
+	peers, took := discover(t, c, to, time.Second)
 	from := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port))
 	want := []Peer{{from, "alpha"}, {from, "beta"}}
 	if !slices.Equal(peers, want) {
 		t.Errorf("task 4: Discover found %v, want %v: every distinct \"HERE name\" answer once, sorted by name; ignore answers without a name or without the prefix", peers, want)
 	}
-	if took < 300*time.Millisecond {
-		t.Errorf("task 4: Discover returned after %v, before its 400ms wait was over: answers may still be on their way", took)
+	if took < 900*time.Millisecond {
+		t.Errorf("task 4: Discover returned after %v, before its 1s wait was over: answers may still be on their way", took)
 	}
-	if took > 3*time.Second {
-		t.Errorf("task 4: Discover took %v for a 400ms wait", took)
+	if took > 4*time.Second {
+		t.Errorf("task 4: Discover took %v for a 1s wait", took)
 	}
 	if v := broadcastOption(t, c); v != 1 {
 		t.Errorf("task 4: Discover did not leave SO_BROADCAST on (getsockopt = %d)", v)
@@ -328,7 +328,7 @@ func TestEndToEnd(t *testing.T) {
 		go func() { ch <- Respond(ctx, r, name) }()
 		done = append(done, ch)
 	}
-	peers, _ := discover(t, noBroadcast(t), netip.AddrPortFrom(loopbackBroadcast, uint16(port)), 300*time.Millisecond)
+	peers, _ := discover(t, noBroadcast(t), netip.AddrPortFrom(loopbackBroadcast, uint16(port)), time.Second)
 	var names []string
 	for _, p := range peers {
 		names = append(names, p.Name)
