@@ -176,6 +176,7 @@ func TestLookupErrors(t *testing.T) {
 		{"fe80::1%nosuchif0", "80", Hints{}, ErrNoName, "a zone naming no interface: a bad address, not a name"},
 		{"2001:db8::1%lo", "80", Hints{}, ErrNoName, "a global address with an interface name as zone"},
 		{"1.2.3.4.5", "80", Hints{}, ErrNoName, "five parts is not an address, and not in the file"},
+		{"10.0.0.256", "80", Hints{}, ErrNoName, "an octet above 255 is not an address (the cheat sheet's \"octet overflow\")"},
 		{"localhost", "http", Hints{}, ErrService, "services are not looked up: only numbers"},
 		{"localhost", "65536", Hints{}, ErrService, "a port above 65535"},
 		{"localhost", "-1", Hints{}, ErrService, "a negative port"},
