@@ -41,8 +41,11 @@ func run(ctx context.Context, out string) error {
 		out = filepath.Join(moduleDir, "classroom", "_build")
 	}
 	// A stale tree could carry a notebook the course has since dropped.
-	if err := os.RemoveAll(out); err != nil {
-		return err
+	// Only what staging writes is removed: out may be a folder in use.
+	for _, dir := range []string{classroom.CourseDir, filepath.Dir(classroom.KernelPath), classroom.KernelSpecDir} {
+		if err := os.RemoveAll(filepath.Join(out, dir)); err != nil {
+			return err
+		}
 	}
 	if err := classroom.StageHere(ctx, out, os.Stderr); err != nil {
 		return err
