@@ -424,7 +424,9 @@ func executeTimed(ctx context.Context, ws *websocket.Conn, code string) (stdout,
 				return stdout, result, first, fmt.Errorf("execute_reply %s: %s: %s", c.Status, c.Ename, c.Evalue)
 			}
 		case "status":
-			var c struct{ ExecutionState string `json:"execution_state"` }
+			var c struct {
+				ExecutionState string `json:"execution_state"`
+			}
 			json.Unmarshal(m.Content, &c)
 			idle = c.ExecutionState == "idle"
 		case "stream":
