@@ -179,6 +179,15 @@ func (s *Server) newSession(ctx context.Context) (*session, error) {
 		s.drop(ss.id)
 		return nil, err
 	}
+	// Close may have taken the session while its kernel was starting, and
+	// found no kernel to stop: stop it here.
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		_ = ss.stopKernel()
+		return nil, errClosed
+	}
 	s.cfg.Logger.Info("kernel started", "session", ss.id)
 	return ss, nil
 }
