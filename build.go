@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -105,7 +106,8 @@ func serve(args []string) error {
 	if err := kernel(nil); err != nil {
 		return err
 	}
-	return goRun(append([]string{"./tools/site", "serve"}, args...)...)
+	// The pages run their cells in the kernel just built.
+	return goRun(append([]string{"./tools/site", "serve", "-kernel", filepath.Join("bin", "sockbook-kernel")}, args...)...)
 }
 
 // notebooks runs the notebook runner with args ([-update] [names...]).

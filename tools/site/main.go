@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	addr := fs.String("addr", "", "serve: host:port to listen on instead of localhost:PORT; loopback only unless -allow-remote")
 	allowRemote := fs.Bool("allow-remote", false, "serve: allow a non-loopback -addr (pages there run code on this machine)")
 	runCells := fs.Bool("run", true, "serve: chapter pages run their cells in sockbook kernels")
+	kernel := fs.String("kernel", "", "serve: kernel binary `file` for running cells (default: built, or taken from the cache)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,7 +85,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		if *addr == "" {
 			*addr = fmt.Sprintf("localhost:%d", *port)
 		}
-		return serve(ctx, cfg, serveOptions{addr: *addr, allowRemote: *allowRemote, run: *runCells}, out)
+		return serve(ctx, cfg, serveOptions{addr: *addr, allowRemote: *allowRemote, run: *runCells, kernel: *kernel}, out)
 	}
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -25,6 +26,7 @@ type serveOptions struct {
 	addr        string // host:port to listen on
 	allowRemote bool   // listen on addr even if it is not loopback
 	run         bool   // chapter pages run their cells in a kernel
+	kernel      string // the kernel binary; "" builds one (kernelbin)
 }
 
 // serve builds the site, serves it on opts.addr and rebuilds when its
@@ -44,9 +46,17 @@ func serve(ctx context.Context, cfg sitegen.Config, opts serveOptions, out io.Wr
 
 	var spec jupyter.KernelSpec
 	if opts.run {
-		kernel, err := kernelbin.BuildHere(ctx, out)
-		if err != nil {
-			return fmt.Errorf("serve: the kernel for running cells (-run=false serves without): %w", err)
+		kernel := opts.kernel
+		if kernel == "" {
+			if kernel, err = kernelbin.BuildHere(ctx, out); err != nil {
+				return fmt.Errorf("serve: the kernel for running cells (-run=false serves without): %w", err)
+			}
+		}
+		if kernel, err = filepath.Abs(kernel); err != nil {
+			return err
+		}
+		if _, err := os.Stat(kernel); err != nil {
+			return fmt.Errorf("serve: -kernel: %w", err)
 		}
 		spec = kernelbin.Spec(kernel)
 	}
