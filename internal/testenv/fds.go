@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // OpenFDs returns the number of file descriptors this process holds, read
@@ -81,4 +83,22 @@ func RunNoChildren(m *testing.M) int {
 		code = 1
 	}
 	return code
+}
+
+// Socketpair returns a connected pair of non-blocking UNIX stream sockets,
+// the readiness tests' usual subject. The caller closes them: a cleanup
+// could close a number the test has closed and the kernel reused.
+func Socketpair(t testing.TB) [2]int {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatalf("socketpair: %v", err)
+	}
+	for _, fd := range fds {
+		// SOCK_NONBLOCK is Linux's; SetNonblock works on the BSDs too.
+		if err := unix.SetNonblock(fd, true); err != nil {
+			t.Fatalf("socketpair: set non-blocking: %v", err)
+		}
+	}
+	return fds
 }

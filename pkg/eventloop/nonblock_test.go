@@ -4,26 +4,15 @@ import (
 	"os"
 	"testing"
 
+	"github.com/sockbook/sockbook/internal/testenv"
 	"github.com/sockbook/sockbook/pkg/eventloop"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
 )
 
-// nonblockingPair returns a connected pair of non-blocking stream
-// sockets. (SOCK_NONBLOCK is Linux's; SetNonblock works everywhere.)
-func nonblockingPair(t *testing.T) [2]int {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	require.NoError(t, err)
-	for _, fd := range fds {
-		require.NoError(t, unix.SetNonblock(fd, true))
-	}
-	return fds
-}
-
 func TestReadSomeWriteSome(t *testing.T) {
-	fds := nonblockingPair(t)
+	fds := testenv.Socketpair(t)
 	defer unix.Close(fds[1])
 	buf := make([]byte, 8)
 
@@ -53,7 +42,7 @@ func TestReadSomeWriteSome(t *testing.T) {
 }
 
 func TestReadSomeReportsEOF(t *testing.T) {
-	fds := nonblockingPair(t)
+	fds := testenv.Socketpair(t)
 	defer unix.Close(fds[0])
 	require.NoError(t, unix.Close(fds[1]))
 	n, eof, err := eventloop.ReadSome(fds[0], make([]byte, 8))

@@ -15,17 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// pair returns a connected socket pair, both ends non-blocking.
-func pair(t *testing.T) [2]int {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
-	require.NoError(t, err)
-	for _, fd := range fds {
-		require.NoError(t, unix.SetNonblock(fd, true))
-	}
-	return fds
-}
-
 // forEach runs test on each mechanism this system has.
 func forEach(t *testing.T, test func(t *testing.T, p poller.Poller)) {
 	for _, name := range poller.Names {
@@ -48,7 +37,7 @@ func forEach(t *testing.T, test func(t *testing.T, p poller.Poller)) {
 
 func TestReadiness(t *testing.T) {
 	forEach(t, func(t *testing.T, p poller.Poller) {
-		fds := pair(t)
+		fds := testenv.Socketpair(t)
 		defer unix.Close(fds[0])
 		defer unix.Close(fds[1])
 
@@ -83,7 +72,7 @@ func TestReadiness(t *testing.T) {
 // A hang-up is reported both ways, whatever was asked.
 func TestHangUp(t *testing.T) {
 	forEach(t, func(t *testing.T, p poller.Poller) {
-		fds := pair(t)
+		fds := testenv.Socketpair(t)
 		defer unix.Close(fds[0])
 		require.NoError(t, p.Add(fds[0], poller.Read))
 		require.NoError(t, unix.Close(fds[1]))
