@@ -62,7 +62,8 @@ func TestJupyterHubTwoLearners(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { os.RemoveAll(prefix) })
 	require.NoError(t, os.Chmod(prefix, 0o755))
-	require.NoError(t, InstallKernel(kernel, "/", prefix))
+	_, err = kernelbin.Install(kernel, "/", prefix)
+	require.NoError(t, err)
 	kernelPath := filepath.Join(prefix, "lib", "sockbook", "sockbook-kernel")
 
 	nb, err := nbformat.ReadFile("../notebooks/01-addresses.ipynb")

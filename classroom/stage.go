@@ -10,7 +10,6 @@ package classroom
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -41,7 +40,7 @@ const (
 // path inside the image, so the staged tree works wherever it is copied to
 // /, and never names the builder's checkout.
 func Stage(moduleDir, kernel, out string) error {
-	if err := InstallKernel(kernel, out, Prefix); err != nil {
+	if _, err := kernelbin.Install(kernel, out, Prefix); err != nil {
 		return err
 	}
 	notebooks, err := filepath.Glob(filepath.Join(moduleDir, "notebooks", "*.ipynb"))
@@ -59,33 +58,6 @@ func Stage(moduleDir, kernel, out string) error {
 	}
 	if err := copyTree(filepath.Join(moduleDir, "tutorials"), filepath.Join(out, CourseDir, "tutorials")); err != nil {
 		return fmt.Errorf("stage the course: %w", err)
-	}
-	return nil
-}
-
-// InstallKernel installs the kernel binary at kernel system-wide under
-// prefix, as seen from a root folder dest ("/" for this machine, a staged
-// tree for an image): the binary goes to dest/prefix/lib/sockbook, and a
-// kernelspec in dest/prefix/share/jupyter/kernels names it by
-// prefix/lib/sockbook/sockbook-kernel, its path once dest is /.
-func InstallKernel(kernel, dest, prefix string) error {
-	if !filepath.IsAbs(prefix) {
-		return fmt.Errorf("install the kernel: prefix %q is not an absolute path", prefix)
-	}
-	kernelPath := filepath.Join(prefix, "lib", kernelbin.Name, "sockbook-kernel")
-	if err := copyFile(kernel, filepath.Join(dest, kernelPath), 0o755); err != nil {
-		return fmt.Errorf("install the kernel: %w", err)
-	}
-	spec, err := json.MarshalIndent(kernelbin.Spec(kernelPath), "", "  ")
-	if err != nil {
-		return fmt.Errorf("install the kernelspec: %w", err)
-	}
-	specFile := filepath.Join(dest, prefix, "share", "jupyter", "kernels", kernelbin.Name, "kernel.json")
-	if err := os.MkdirAll(filepath.Dir(specFile), 0o755); err != nil {
-		return fmt.Errorf("install the kernelspec: %w", err)
-	}
-	if err := os.WriteFile(specFile, append(spec, '\n'), 0o644); err != nil {
-		return fmt.Errorf("install the kernelspec: %w", err)
 	}
 	return nil
 }

@@ -37,9 +37,19 @@ func runInstall(ctx context.Context, args []string, stdout io.Writer) error {
 	if *prefix != "" && !*print {
 		// Every user runs the kernel from the prefix, never from the
 		// builder's checkout, which may be private or gone tomorrow.
-		if kernelPath, err = installBinary(kernelPath, *prefix); err != nil {
+		abs, err := filepath.Abs(*prefix)
+		if err != nil {
 			return err
 		}
+		if _, err := os.Stat(kernelPath); err != nil {
+			return fmt.Errorf("kernel binary: %w (run go run build.go kernel)", err)
+		}
+		dir, err := kernelbin.Install(kernelPath, "/", abs)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "installed kernelspec %s in %s\n", kernelbin.Name, dir)
+		return nil
 	}
 	spec, err := json.MarshalIndent(kernelbin.Spec(kernelPath), "", "  ")
 	if err != nil {
@@ -53,7 +63,7 @@ func runInstall(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := os.Stat(kernelPath); err != nil {
 		return fmt.Errorf("kernel binary: %w (run go run build.go kernel)", err)
 	}
-	dataDir, err := jupyterDataDir(*prefix)
+	dataDir, err := jupyterDataDir()
 	if err != nil {
 		return err
 	}
@@ -68,53 +78,9 @@ func runInstall(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// installBinary copies the kernel binary at src to PREFIX/lib/sockbook,
-// readable and executable by everyone, and returns its path there.
-func installBinary(src, prefix string) (string, error) {
-	in, err := os.Open(src)
-	if err != nil {
-		return "", fmt.Errorf("kernel binary: %w (run go run build.go kernel)", err)
-	}
-	defer in.Close()
-	dir, err := filepath.Abs(filepath.Join(prefix, "lib", kernelbin.Name))
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("install the kernel binary: %w", err)
-	}
-	dst := filepath.Join(dir, "sockbook-kernel")
-	// Write beside it and rename, so that a kernel running from the old
-	// binary keeps its file and a new start never sees half a binary.
-	tmp, err := os.CreateTemp(dir, ".sockbook-kernel-")
-	if err != nil {
-		return "", fmt.Errorf("install the kernel binary: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, in); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("install the kernel binary: %w", err)
-	}
-	if err := tmp.Chmod(0o755); err != nil {
-		tmp.Close()
-		return "", fmt.Errorf("install the kernel binary: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("install the kernel binary: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return "", fmt.Errorf("install the kernel binary: %w", err)
-	}
-	return dst, nil
-}
-
-// jupyterDataDir returns the folder that holds kernels/: PREFIX/share/jupyter
-// with a prefix, else $JUPYTER_DATA_DIR, else the per-user default,
-// $XDG_DATA_HOME/jupyter or ~/.local/share/jupyter.
-func jupyterDataDir(prefix string) (string, error) {
-	if prefix != "" {
-		return filepath.Abs(filepath.Join(prefix, "share", "jupyter"))
-	}
+// jupyterDataDir returns the per-user folder that holds kernels/:
+// $JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter or ~/.local/share/jupyter.
+func jupyterDataDir() (string, error) {
 	if dir := os.Getenv("JUPYTER_DATA_DIR"); dir != "" {
 		return filepath.Abs(dir)
 	}
