@@ -140,8 +140,12 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 	select {
 	case ev := <-got:
 		assert.Equal(t, "data: reload", ev)
-	case <-time.After(90 * time.Second): // a bound on a hung watcher; a rebuild under -race on a busy machine takes seconds
-		t.Fatal("no reload event after a lesson was added")
+	case <-time.After(20 * time.Second):
+		var said []string
+		for len(lines) > 0 {
+			said = append(said, <-lines)
+		}
+		t.Fatalf("no reload event after a lesson was added; serve said: %q", said)
 	}
 	assert.FileExists(t, filepath.Join(root, "_site", "course", "01-addresses.html"))
 

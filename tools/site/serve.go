@@ -37,6 +37,15 @@ func serve(ctx context.Context, cfg sitegen.Config, opts serveOptions, out io.Wr
 	if err := checkLoopback(opts.addr, opts.allowRemote); err != nil {
 		return err
 	}
+	bench := cfg.Benchmarks
+	if bench == "" {
+		bench = filepath.Join(cfg.Root, "tools", "bench", "results")
+	}
+	watchDirs := []string{filepath.Join(cfg.Root, "notebooks"), filepath.Join(cfg.Root, "tutorials"),
+		filepath.Join(cfg.Root, "site"), filepath.Join(cfg.Root, "recipes", "recipes.tsv"), bench}
+	// The first snapshot comes before the first build, so that a change
+	// made while the site builds or the server starts is still seen.
+	last := snapshot(watchDirs)
 	cfg.LiveReload = true
 	res, err := sitegen.Build(cfg)
 	if err != nil {
@@ -90,13 +99,6 @@ func serve(ctx context.Context, cfg sitegen.Config, opts serveOptions, out io.Wr
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 
-	bench := cfg.Benchmarks
-	if bench == "" {
-		bench = filepath.Join(cfg.Root, "tools", "bench", "results")
-	}
-	watchDirs := []string{filepath.Join(cfg.Root, "notebooks"), filepath.Join(cfg.Root, "tutorials"),
-		filepath.Join(cfg.Root, "site"), filepath.Join(cfg.Root, "recipes", "recipes.tsv"), bench}
-	last := snapshot(watchDirs)
 	tick := time.NewTicker(400 * time.Millisecond)
 	defer tick.Stop()
 	for {
