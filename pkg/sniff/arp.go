@@ -52,8 +52,8 @@ func ParseARP(b []byte) (*ARP, error) {
 // frame into one ARP value allocates nothing per packet. After an error, a
 // holds partial results.
 func (a *ARP) Decode(b []byte) error {
-	if len(b) < arpFixed {
-		return fmt.Errorf("arp: %d bytes < %d-byte fixed header", len(b), arpFixed)
+	if err := checkLen("arp", b, arpFixed, "fixed header"); err != nil {
+		return err
 	}
 	// Assigning the whole struct clears the addresses of the previous
 	// packet, so a failed decode cannot leave them looking current.

@@ -43,8 +43,8 @@ func ParseEthernet(b []byte) (*Ethernet, error) {
 // one Ethernet value allocates nothing per frame. After an error, e is
 // unchanged.
 func (e *Ethernet) Decode(b []byte) error {
-	if len(b) < ethernetHeader {
-		return fmt.Errorf("ethernet: %d bytes < %d-byte header", len(b), ethernetHeader)
+	if err := checkLen("ethernet", b, ethernetHeader, "header"); err != nil {
+		return err
 	}
 	*e = Ethernet{
 		Dst:       net.HardwareAddr(b[0:6:6]),

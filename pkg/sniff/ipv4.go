@@ -93,8 +93,8 @@ func ParseIPv4(b []byte) (*IPv4, error) {
 // into one IPv4 value allocates nothing per packet. After an error, h
 // holds partial results.
 func (h *IPv4) Decode(b []byte) error {
-	if len(b) < ipv4MinHeader {
-		return fmt.Errorf("ipv4: %d bytes < %d-byte minimum header", len(b), ipv4MinHeader)
+	if err := checkLen("ipv4", b, ipv4MinHeader, "minimum header"); err != nil {
+		return err
 	}
 	*h = IPv4{
 		Version:     b[0] >> 4,
@@ -141,26 +141,14 @@ func (h *IPv4) Decode(b []byte) error {
 // IPv4 header, the bytes between the fixed 20-byte header and IHL*4.
 func parseIPv4Options(opts []IPv4Option, b []byte) ([]IPv4Option, error) {
 	for off := 0; off < len(b); {
-		typ := b[off]
-		switch typ {
-		case 0: // End of Option List: what follows is padding.
-			return append(opts, IPv4Option{Type: typ, Length: 1}), nil
-		case 1: // No Operation, used to align the next option.
-			opts = append(opts, IPv4Option{Type: typ, Length: 1})
-			off++
-			continue
+		typ, n, data, ok := nextOption(b, off)
+		if !ok {
+			return nil, optionError("ipv4: option type", b, off)
 		}
-		if off+2 > len(b) {
-			return nil, fmt.Errorf("ipv4: option type %d at offset %d: no length byte", typ, off)
+		opts = append(opts, IPv4Option{Type: typ, Length: uint8(n), Data: data})
+		if typ == 0 { // End of Option List: what follows is padding.
+			break
 		}
-		n := int(b[off+1])
-		if n < 2 {
-			return nil, fmt.Errorf("ipv4: option type %d at offset %d: length %d < 2", typ, off, n)
-		}
-		if off+n > len(b) {
-			return nil, fmt.Errorf("ipv4: option type %d at offset %d: length %d overruns the %d-byte option area", typ, off, n, len(b))
-		}
-		opts = append(opts, IPv4Option{Type: typ, Length: uint8(n), Data: b[off+2 : off+n]})
 		off += n
 	}
 	return opts, nil

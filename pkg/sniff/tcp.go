@@ -113,8 +113,8 @@ func ParseTCP(b []byte) (*TCP, error) {
 // Decode decodes the TCP segment in b into t, like [ParseTCP], reusing the
 // memory of t.Options. After an error, t holds partial results.
 func (t *TCP) Decode(b []byte) error {
-	if len(b) < tcpMinHeader {
-		return fmt.Errorf("tcp: %d bytes < %d-byte minimum header", len(b), tcpMinHeader)
+	if err := checkLen("tcp", b, tcpMinHeader, "minimum header"); err != nil {
+		return err
 	}
 	*t = TCP{
 		SrcPort:    binary.BigEndian.Uint16(b[0:2]),
@@ -149,26 +149,14 @@ func (t *TCP) Decode(b []byte) error {
 // header, the bytes between the fixed 20-byte header and DataOffset*4.
 func parseTCPOptions(opts []TCPOption, b []byte) ([]TCPOption, error) {
 	for off := 0; off < len(b); {
-		kind := b[off]
-		switch kind {
-		case TCPOptionEnd: // what follows is padding
-			return append(opts, TCPOption{Kind: kind, Length: 1}), nil
-		case TCPOptionNop:
-			opts = append(opts, TCPOption{Kind: kind, Length: 1})
-			off++
-			continue
+		kind, n, data, ok := nextOption(b, off)
+		if !ok {
+			return nil, optionError("tcp: option kind", b, off)
 		}
-		if off+2 > len(b) {
-			return nil, fmt.Errorf("tcp: option kind %d at offset %d: no length byte", kind, off)
+		opts = append(opts, TCPOption{Kind: kind, Length: uint8(n), Data: data})
+		if kind == TCPOptionEnd { // what follows is padding
+			break
 		}
-		n := int(b[off+1])
-		if n < 2 {
-			return nil, fmt.Errorf("tcp: option kind %d at offset %d: length %d < 2", kind, off, n)
-		}
-		if off+n > len(b) {
-			return nil, fmt.Errorf("tcp: option kind %d at offset %d: length %d overruns the %d-byte option area", kind, off, n, len(b))
-		}
-		opts = append(opts, TCPOption{Kind: kind, Length: uint8(n), Data: b[off+2 : off+n]})
 		off += n
 	}
 	return opts, nil
