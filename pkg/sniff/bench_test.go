@@ -9,6 +9,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// benchDecode reports allocations and runs decode until b is done, failing
+// at the first error.
+func benchDecode(b *testing.B, decode func() error) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := decode(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // synWithOptions builds a SYN carrying the options Linux sends.
 func synWithOptions(b *testing.B) []byte {
 	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP,
@@ -29,16 +40,14 @@ func synWithOptions(b *testing.B) []byte {
 // BenchmarkParseIPv4TCP decodes a SYN with options by hand.
 func BenchmarkParseIPv4TCP(b *testing.B) {
 	pkt := synWithOptions(b)
-	b.ReportAllocs()
-	for b.Loop() {
+	benchDecode(b, func() error {
 		ip, err := ParseIPv4(pkt)
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
-		if _, err := ParseTCP(ip.Payload); err != nil {
-			b.Fatal(err)
-		}
-	}
+		_, err = ParseTCP(ip.Payload)
+		return err
+	})
 }
 
 // BenchmarkDecodeIPv4TCP decodes the SYN into reused values.
@@ -46,15 +55,12 @@ func BenchmarkDecodeIPv4TCP(b *testing.B) {
 	pkt := synWithOptions(b)
 	var ip IPv4
 	var tcp TCP
-	b.ReportAllocs()
-	for b.Loop() {
+	benchDecode(b, func() error {
 		if err := ip.Decode(pkt); err != nil {
-			b.Fatal(err)
+			return err
 		}
-		if err := tcp.Decode(ip.Payload); err != nil {
-			b.Fatal(err)
-		}
-	}
+		return tcp.Decode(ip.Payload)
+	})
 }
 
 // BenchmarkGopacketIPv4TCP decodes the same SYN with gopacket's layers,
@@ -63,15 +69,12 @@ func BenchmarkGopacketIPv4TCP(b *testing.B) {
 	pkt := synWithOptions(b)
 	var ip layers.IPv4
 	var tcp layers.TCP
-	b.ReportAllocs()
-	for b.Loop() {
+	benchDecode(b, func() error {
 		if err := ip.DecodeFromBytes(pkt, gopacket.NilDecodeFeedback); err != nil {
-			b.Fatal(err)
+			return err
 		}
-		if err := tcp.DecodeFromBytes(ip.Payload, gopacket.NilDecodeFeedback); err != nil {
-			b.Fatal(err)
-		}
-	}
+		return tcp.DecodeFromBytes(ip.Payload, gopacket.NilDecodeFeedback)
+	})
 }
 
 // BenchmarkGopacketParserIPv4TCP decodes the SYN with gopacket's
@@ -82,12 +85,9 @@ func BenchmarkGopacketParserIPv4TCP(b *testing.B) {
 	var tcp layers.TCP
 	p := gopacket.NewDecodingLayerParser(layers.LayerTypeIPv4, &ip, &tcp)
 	found := make([]gopacket.LayerType, 0, 2)
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := p.DecodeLayers(pkt, &found); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, func() error {
+		return p.DecodeLayers(pkt, &found)
+	})
 }
 
 // arpRequest builds a who-has request for 192.168.0.2.
@@ -104,12 +104,10 @@ func arpRequest(b *testing.B) []byte {
 // BenchmarkParseARP decodes an ARP request by hand.
 func BenchmarkParseARP(b *testing.B) {
 	pkt := arpRequest(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ParseARP(pkt); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, func() error {
+		_, err := ParseARP(pkt)
+		return err
+	})
 }
 
 // BenchmarkDecodeARP decodes the request into a reused value, the
@@ -118,12 +116,9 @@ func BenchmarkParseARP(b *testing.B) {
 func BenchmarkDecodeARP(b *testing.B) {
 	pkt := arpRequest(b)
 	var arp ARP
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := arp.Decode(pkt); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, func() error {
+		return arp.Decode(pkt)
+	})
 }
 
 // BenchmarkDecodeEthernetARP decodes a whole ARP frame, Ethernet header
@@ -132,15 +127,12 @@ func BenchmarkDecodeEthernetARP(b *testing.B) {
 	frame := serializeFrame(b)
 	var eth Ethernet
 	var arp ARP
-	b.ReportAllocs()
-	for b.Loop() {
+	benchDecode(b, func() error {
 		if err := eth.Decode(frame); err != nil {
-			b.Fatal(err)
+			return err
 		}
-		if err := arp.Decode(eth.Payload); err != nil {
-			b.Fatal(err)
-		}
-	}
+		return arp.Decode(eth.Payload)
+	})
 }
 
 // BenchmarkGopacketParserEthernetARP decodes the same frame with
@@ -154,12 +146,9 @@ func BenchmarkGopacketParserEthernetARP(b *testing.B) {
 	// the ARP packet is payload that no layer here decodes.
 	p.IgnoreUnsupported = true
 	found := make([]gopacket.LayerType, 0, 2)
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := p.DecodeLayers(frame, &found); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, func() error {
+		return p.DecodeLayers(frame, &found)
+	})
 }
 
 // serializeFrame builds a broadcast Ethernet frame carrying the request of
@@ -179,10 +168,7 @@ func BenchmarkGopacketParserARP(b *testing.B) {
 	var arp layers.ARP
 	p := gopacket.NewDecodingLayerParser(layers.LayerTypeARP, &arp)
 	found := make([]gopacket.LayerType, 0, 1)
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := p.DecodeLayers(pkt, &found); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchDecode(b, func() error {
+		return p.DecodeLayers(pkt, &found)
+	})
 }

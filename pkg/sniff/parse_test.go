@@ -21,6 +21,26 @@ func header20(ihl uint8, total uint16) []byte {
 	}
 }
 
+// errorCase is a malformed input and the error its decoder must return.
+type errorCase struct {
+	name string
+	in   []byte
+	want string
+}
+
+// checkErrors runs each case through parse, which must return the case's
+// error and no header.
+func checkErrors[H any](t *testing.T, parse func([]byte) (*H, error), cases []errorCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := parse(tc.in)
+			assert.EqualError(t, err, tc.want)
+			assert.Nil(t, h)
+		})
+	}
+}
+
 func TestParseIPv4Errors(t *testing.T) {
 	v6 := header20(5, 20)
 	v6[0] = 0x65
@@ -28,11 +48,7 @@ func TestParseIPv4Errors(t *testing.T) {
 		b := header20(uint8(5+len(opts)/4), uint16(20+len(opts)))
 		return append(b, opts...)
 	}
-	for _, tc := range []struct {
-		name string
-		in   []byte
-		want string
-	}{
+	checkErrors(t, ParseIPv4, []errorCase{
 		{"empty", nil, "ipv4: 0 bytes < 20-byte minimum header"},
 		{"short", header20(5, 20)[:19], "ipv4: 19 bytes < 20-byte minimum header"},
 		{"version", v6, "ipv4: version 6, want 4"},
@@ -43,13 +59,7 @@ func TestParseIPv4Errors(t *testing.T) {
 		{"option without length", withOpts(1, 1, 1, 7), "ipv4: option type 7 at offset 3: no length byte"},
 		{"option length 1", withOpts(7, 1, 0, 0), "ipv4: option type 7 at offset 0: length 1 < 2"},
 		{"option overruns", withOpts(1, 7, 4, 0), "ipv4: option type 7 at offset 1: length 4 overruns the 4-byte option area"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			h, err := ParseIPv4(tc.in)
-			assert.EqualError(t, err, tc.want)
-			assert.Nil(t, h)
-		})
-	}
+	})
 }
 
 func TestParseIPv4TrimsLinkPadding(t *testing.T) {
@@ -75,11 +85,7 @@ func TestParseTCPErrors(t *testing.T) {
 		b[12] = doff << 4
 		return append(b, opts...)
 	}
-	for _, tc := range []struct {
-		name string
-		in   []byte
-		want string
-	}{
+	checkErrors(t, ParseTCP, []errorCase{
 		{"empty", nil, "tcp: 0 bytes < 20-byte minimum header"},
 		{"short", seg(5)[:12], "tcp: 12 bytes < 20-byte minimum header"},
 		{"data offset", seg(4), "tcp: data offset 4 words < 5"},
@@ -87,26 +93,20 @@ func TestParseTCPErrors(t *testing.T) {
 		{"option without length", seg(6, 1, 1, 1, 2), "tcp: option kind 2 at offset 3: no length byte"},
 		{"option length 0", seg(6, 2, 0, 0, 0), "tcp: option kind 2 at offset 0: length 0 < 2"},
 		{"option overruns", seg(6, 2, 8, 0, 0), "tcp: option kind 2 at offset 0: length 8 overruns the 4-byte option area"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			h, err := ParseTCP(tc.in)
-			assert.EqualError(t, err, tc.want)
-			assert.Nil(t, h)
-		})
-	}
+	})
 }
 
 func TestParseEthernetAndARPErrors(t *testing.T) {
-	_, err := ParseEthernet(make([]byte, 13))
-	assert.EqualError(t, err, "ethernet: 13 bytes < 14-byte header")
-	_, err = ParseARP(make([]byte, 7))
-	assert.EqualError(t, err, "arp: 7 bytes < 8-byte fixed header")
+	checkErrors(t, ParseEthernet, []errorCase{
+		{"short", make([]byte, 13), "ethernet: 13 bytes < 14-byte header"},
+	})
 	a := []byte{0, 1, 8, 0, 6, 4, 0, 1}
-	_, err = ParseARP(append(a, make([]byte, 19)...))
-	assert.EqualError(t, err, "arp: 27 bytes < 28 needed for 6-byte hardware and 4-byte protocol addresses")
-	// Address lengths are bytes, so their sum can pass 255 without wrapping.
-	_, err = ParseARP([]byte{0, 1, 8, 0, 255, 255, 0, 1})
-	assert.EqualError(t, err, "arp: 8 bytes < 1028 needed for 255-byte hardware and 255-byte protocol addresses")
+	checkErrors(t, ParseARP, []errorCase{
+		{"short fixed header", make([]byte, 7), "arp: 7 bytes < 8-byte fixed header"},
+		{"short addresses", append(a, make([]byte, 19)...), "arp: 27 bytes < 28 needed for 6-byte hardware and 4-byte protocol addresses"},
+		// Address lengths are bytes, so their sum can pass 255 without wrapping.
+		{"long addresses", []byte{0, 1, 8, 0, 255, 255, 0, 1}, "arp: 8 bytes < 1028 needed for 255-byte hardware and 255-byte protocol addresses"},
+	})
 }
 
 // Every prefix of a valid packet is either a valid packet or an error:
