@@ -170,10 +170,19 @@ func withFDs(out syscall.RawConn, src *os.File, step func(outfd, infd int) (done
 // The kernel advances *off by what each call moved, so short counts (a
 // socket buffer filling up) need no bookkeeping beyond calling again.
 func sendfileRange(out syscall.RawConn, src *os.File, off *int64, size int64, chunk int, st *Stats) error {
+	return moveRange(out, src, off, size, chunk, st, "sendfile", sendfile)
+}
+
+// moveRange moves src's bytes from *off up to size, at most chunk bytes a
+// call of move, the system call named name: sendfile or copy_file_range,
+// which both advance *off by what they moved. It waits in the poller when
+// the destination is full and counts in st what each call did.
+func moveRange(out syscall.RawConn, src *os.File, off *int64, size int64, chunk int, st *Stats,
+	name string, move func(outfd, infd int, off *int64, n int) (int, error)) error {
 	var opErr error
 	err := withFDs(out, src, func(outfd, infd int) bool {
 		for *off < size {
-			n, err := sendfile(outfd, infd, off, int(min(int64(chunk), size-*off)))
+			n, err := move(outfd, infd, off, int(min(int64(chunk), size-*off)))
 			switch {
 			case err == unix.EINTR:
 				st.Retries++
@@ -181,7 +190,7 @@ func sendfileRange(out syscall.RawConn, src *os.File, off *int64, size int64, ch
 				st.Retries++
 				return false
 			case err != nil:
-				opErr = os.NewSyscallError("sendfile", err)
+				opErr = os.NewSyscallError(name, err)
 				return true
 			case n == 0:
 				// Zero before size: the file shrank under us.

@@ -1,8 +1,7 @@
 package sendfile
 
 import (
-	"cmp"
-	"io"
+	"errors"
 	"os"
 	"syscall"
 
@@ -14,37 +13,27 @@ import (
 // the kernel cannot do it for this pair of files it carries on with
 // sendfile from where it stopped.
 func copyFileRange(out syscall.RawConn, src *os.File, off *int64, size int64, chunk int, st *Stats) error {
-	var opErr error
-	err := withFDs(out, src, func(outfd, infd int) bool {
-		for *off < size {
-			n, err := unix.CopyFileRange(infd, off, outfd, nil, int(min(int64(chunk), size-*off)), 0)
-			switch {
-			case err == unix.EINTR:
-				st.Retries++
-			case err == unix.EAGAIN:
-				st.Retries++
-				return false
-			// ENOSYS: no such call (before Linux 4.5). EXDEV: another
-			// file system (type). EOPNOTSUPP: the file system lacks it.
-			// EINVAL: dst is not a regular file, e.g. a pipe.
-			case err == unix.ENOSYS, err == unix.EXDEV, err == unix.EOPNOTSUPP, err == unix.EINVAL:
-				st.Fallback = os.NewSyscallError("copy_file_range", err)
-				return true
-			case err != nil:
-				opErr = os.NewSyscallError("copy_file_range", err)
-				return true
-			case n == 0:
-				opErr = io.ErrUnexpectedEOF
-				return true
-			default:
-				st.record(n)
-			}
-		}
-		return true
+	err := moveRange(out, src, off, size, chunk, st, "copy_file_range", func(outfd, infd int, off *int64, n int) (int, error) {
+		return unix.CopyFileRange(infd, off, outfd, nil, n, 0)
 	})
-	if err := cmp.Or(opErr, err); err != nil || st.Fallback == nil {
+	if !copyFileRangeUnsupported(err) {
 		return err
 	}
+	st.Fallback = err
 	st.Method = Sendfile
 	return sendfileRange(out, src, off, size, chunk, st)
+}
+
+// copyFileRangeUnsupported reports whether copy_file_range failed because
+// the kernel cannot do it for this pair of files, which sendfile still can.
+// ENOSYS: no such call (before Linux 4.5). EXDEV: another file system
+// (type). EOPNOTSUPP: the file system lacks it. EINVAL: dst is not a
+// regular file, e.g. a pipe.
+func copyFileRangeUnsupported(err error) bool {
+	for _, errno := range []error{unix.ENOSYS, unix.EXDEV, unix.EOPNOTSUPP, unix.EINVAL} {
+		if errors.Is(err, errno) {
+			return true
+		}
+	}
+	return false
 }

@@ -19,15 +19,8 @@ import (
 //
 // Recipe: sendfile-copy
 func ExampleCopier_CopyFile() {
-	dir, err := os.MkdirTemp("", "sendfile-copy")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir, src := writeSource(1 << 20)
 	defer os.RemoveAll(dir)
-	src := filepath.Join(dir, "dd.in")
-	if err := os.WriteFile(src, randomBytes(1<<20), 0o644); err != nil {
-		log.Fatal(err)
-	}
 
 	for _, m := range []sendfile.Method{sendfile.Sendfile, sendfile.CopyFileRange, sendfile.IOCopy} {
 		dst := filepath.Join(dir, "dd.out")
@@ -54,15 +47,8 @@ func ExampleCopier_CopyFile() {
 //
 // Recipe: sendfile-socket
 func ExampleCopier_Send() {
-	dir, err := os.MkdirTemp("", "sendfile-socket")
-	if err != nil {
-		log.Fatal(err)
-	}
+	dir, src := writeSource(1<<20 + 7)
 	defer os.RemoveAll(dir)
-	src := filepath.Join(dir, "dd.in")
-	if err := os.WriteFile(src, randomBytes(1<<20+7), 0o644); err != nil {
-		log.Fatal(err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)
@@ -112,10 +98,20 @@ func ExampleCopier_Send() {
 	// io.Copy: sent 1048583 bytes, received 1048583; sha256 equal: true
 }
 
-func randomBytes(n int) []byte {
-	b := make([]byte, n)
+// writeSource writes size pseudo-random bytes, the same on every run, to
+// dd.in in a new temporary directory dir, which the caller removes.
+func writeSource(size int) (dir, src string) {
+	dir, err := os.MkdirTemp("", "sendfile-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	b := make([]byte, size)
 	rand.NewChaCha8([32]byte{}).Read(b)
-	return b
+	src = filepath.Join(dir, "dd.in")
+	if err := os.WriteFile(src, b, 0o644); err != nil {
+		log.Fatal(err)
+	}
+	return dir, src
 }
 
 func sha256File(path string) [sha256.Size]byte {
