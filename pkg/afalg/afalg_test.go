@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sockbook/sockbook/internal/testenv"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
@@ -46,6 +47,16 @@ func backends(t *testing.T, typ, name string, f func(t *testing.T, b Backend)) {
 		testenv.CheckFDs(t)
 		f(t, Kernel)
 	})
+}
+
+// newGCM returns NewGCM(b, key, tagSize), failing tb on error, and closes
+// it when tb ends.
+func newGCM(tb testing.TB, b Backend, key []byte, tagSize int) *GCM {
+	tb.Helper()
+	g, err := NewGCM(b, key, tagSize)
+	require.NoError(tb, err)
+	tb.Cleanup(func() { g.Close() })
+	return g
 }
 
 // sizes are the message lengths tested: empty, around the AES block size,

@@ -109,38 +109,25 @@ func ExampleGCM_SealFile() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	plainPath, sealedPath := filepath.Join(dir, "plain.txt"), filepath.Join(dir, "plain.txt.sealed")
-	if err := os.WriteFile(plainPath, []byte("Test AES-GCM with sendfile\n"), 0o600); err != nil {
-		log.Fatal(err)
-	}
 
-	// A fixed key and nonce keep the output stable. Real code must never
-	// do that: take the key from crypto/rand and never use a nonce twice
-	// with one key.
+	// The key, nonce and AAD of ExampleGCM. Real code takes the key from
+	// crypto/rand and never uses a nonce twice with one key.
 	key, _ := hex.DecodeString("000102030405060708090a0b0c0d0e0f")
 	nonce, _ := hex.DecodeString("101112131415161718191a1b")
-	aad := []byte("header, not secret") // authenticated, not encrypted
+	aad := []byte("header, not secret")
 	g, err := afalg.NewGCM(afalg.Auto, key, 16)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer g.Close()
-	plain, err := os.Open(plainPath)
-	if err != nil {
-		log.Fatal(err)
-	}
+
+	plain := createFile(filepath.Join(dir, "plain.txt"), []byte("Test AES-GCM with sendfile\n"))
 	defer plain.Close()
 	sealed, err := g.SealFile(nonce, plain, aad)
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := os.WriteFile(sealedPath, sealed, 0o600); err != nil {
-		log.Fatal(err)
-	}
-	sealedFile, err := os.Open(sealedPath)
-	if err != nil {
-		log.Fatal(err)
-	}
+	sealedFile := createFile(filepath.Join(dir, "plain.txt.sealed"), sealed)
 	defer sealedFile.Close()
 	opened, err := g.OpenFile(nonce, sealedFile, aad)
 	if err != nil {
@@ -151,6 +138,19 @@ func ExampleGCM_SealFile() {
 	// Output:
 	// 904b70db2f0ef3bc3a9a1eb8e750824a529c07e258900dd6e9ae23
 	// "Test AES-GCM with sendfile\n"
+}
+
+// createFile writes data to a new file at path and returns it open for
+// reading, as SealFile and OpenFile take it.
+func createFile(path string, data []byte) *os.File {
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		log.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return f
 }
 
 // Time AES-GCM on the kernel and in Go on the same 4 KiB messages. The

@@ -80,9 +80,7 @@ func TestGCMPythonVector(t *testing.T) {
 	nonce, _ := hex.DecodeString("101112131415161718191a1b")
 	aad, _ := hex.DecodeString("202122232425262728292a2b2c2d2e2f")
 	backends(t, "aead", "gcm(aes)", func(t *testing.T, b Backend) {
-		g, err := NewGCM(b, key, 16)
-		require.NoError(t, err)
-		defer g.Close()
+		g := newGCM(t, b, key, 16)
 		ct, err := g.Seal(nonce, []byte("Hello AES-GCM"), aad)
 		require.NoError(t, err)
 		assert.Equal(t, "8c4b6fc3606ff7aa44f01ab68a"+"a5549374f7e5dc81fff09009f1afc907", hex.EncodeToString(ct))
@@ -95,9 +93,7 @@ func TestGCMPythonVector(t *testing.T) {
 func TestGCMAuthFailure(t *testing.T) {
 	backends(t, "aead", "gcm(aes)", func(t *testing.T, b Backend) {
 		key, nonce := message(16), message(12)
-		g, err := NewGCM(b, key, 16)
-		require.NoError(t, err)
-		defer g.Close()
+		g := newGCM(t, b, key, 16)
 		for _, c := range []struct{ pt, aad []byte }{
 			{[]byte("Hello AES-GCM"), []byte("aad")},
 			{[]byte("Hello AES-GCM"), nil},
@@ -161,9 +157,7 @@ func TestGCMBadInput(t *testing.T) {
 func TestGCMLargeMessages(t *testing.T) {
 	backends(t, "aead", "gcm(aes)", func(t *testing.T, b Backend) {
 		key, nonce := message(32), message(12)
-		g, err := NewGCM(b, key, 16)
-		require.NoError(t, err)
-		defer g.Close()
+		g := newGCM(t, b, key, 16)
 		for _, n := range []int{300000, 1<<20 + 1, 4<<20 + 1} {
 			pt := message(n)
 			ct, err := g.Seal(nonce, pt, nil)
@@ -184,9 +178,7 @@ func TestGCMLargeMessages(t *testing.T) {
 func TestGCMConcurrent(t *testing.T) {
 	backends(t, "aead", "gcm(aes)", func(t *testing.T, b Backend) {
 		key := message(16)
-		g, err := NewGCM(b, key, 16)
-		require.NoError(t, err)
-		defer g.Close()
+		g := newGCM(t, b, key, 16)
 		var wg sync.WaitGroup
 		errs := make(chan error, 8)
 		for w := range 8 {
@@ -222,9 +214,7 @@ func BenchmarkGCM(b *testing.B) {
 			if backend == Kernel {
 				requireAFALG(b, "aead", "gcm(aes)")
 			}
-			g, err := NewGCM(backend, key, 16)
-			require.NoError(b, err)
-			defer g.Close()
+			g := newGCM(b, backend, key, 16)
 			b.SetBytes(int64(len(pt)))
 			for b.Loop() {
 				ct, err := g.Seal(nonce, pt, aad)

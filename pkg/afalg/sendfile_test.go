@@ -24,9 +24,7 @@ func tempFile(t *testing.T, data []byte) *os.File {
 func TestGCMFileMatchesSeal(t *testing.T) {
 	backends(t, "aead", "gcm(aes)", func(t *testing.T, b Backend) {
 		key, nonce := message(16), message(12)
-		g, err := NewGCM(b, key, 16)
-		require.NoError(t, err)
-		defer g.Close()
+		g := newGCM(t, b, key, 16)
 		for _, aad := range [][]byte{nil, message(16), message(13)} {
 			for _, n := range []int{0, 1, 15, 16, 17, 4095, 4096, 4097, 65536, 65537, 150000} {
 				pt := message(n)
@@ -53,9 +51,7 @@ func TestGCMFileMatchesSeal(t *testing.T) {
 func TestGCMFileBadInput(t *testing.T) {
 	backends(t, "aead", "gcm(aes)", func(t *testing.T, b Backend) {
 		key, nonce := message(16), message(12)
-		g, err := NewGCM(b, key, 16)
-		require.NoError(t, err)
-		defer g.Close()
+		g := newGCM(t, b, key, 16)
 
 		ct, err := g.SealFile(nonce, tempFile(t, []byte("Test AES-GCM with sendfile\n")), []byte("aad"))
 		require.NoError(t, err)
