@@ -47,9 +47,7 @@ func TestEchoSurvivesConnectionRefused(t *testing.T) {
 		return strings.Contains(logs.String(), "connection refused")
 	}, 10*time.Second, 10*time.Millisecond, "the server never saw ECONNREFUSED; logs:\n%s", logs.String())
 
-	c, err := net.Dial("udp", pc.LocalAddr().String())
-	require.NoError(t, err)
-	defer c.Close()
+	c := dial(t, pc)
 	got, err := exchange(c, []byte("still there?"))
 	require.NoError(t, err)
 	assert.Equal(t, "still there?", string(got))

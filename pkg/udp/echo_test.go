@@ -40,11 +40,23 @@ func startEcho(t *testing.T, s *udp.EchoServer, pc net.PacketConn) (stop func() 
 	return stop
 }
 
-func listenLoopback(t *testing.T) net.PacketConn {
+// listenLoopback opens a UDP socket on a free loopback port, closed when t
+// ends unless a server closed it first.
+func listenLoopback(t testing.TB) net.PacketConn {
 	t.Helper()
 	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
 	require.NoError(t, err)
+	t.Cleanup(func() { pc.Close() })
 	return pc
+}
+
+// dial connects a client to pc, closed when t ends.
+func dial(t testing.TB, pc net.PacketConn) net.Conn {
+	t.Helper()
+	c, err := net.Dial("udp", pc.LocalAddr().String())
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 // exchange sends payload from c and waits for a reply, resending after a
@@ -81,9 +93,7 @@ func TestEchoLargeDatagrams(t *testing.T) {
 	pc := listenLoopback(t)
 	stop := startEcho(t, &udp.EchoServer{}, pc)
 
-	c, err := net.Dial("udp", pc.LocalAddr().String())
-	require.NoError(t, err)
-	defer c.Close()
+	c := dial(t, pc)
 	// 60 KiB, and the largest payload IPv4 allows.
 	for _, size := range []int{1, 60 << 10, 65507} {
 		payload := make([]byte, size)
@@ -134,9 +144,7 @@ func TestEchoShutdownClosesTheSocket(t *testing.T) {
 	pc := listenLoopback(t)
 	stop := startEcho(t, &udp.EchoServer{}, pc)
 
-	c, err := net.Dial("udp", pc.LocalAddr().String())
-	require.NoError(t, err)
-	defer c.Close()
+	c := dial(t, pc)
 	got, err := exchange(c, []byte("ping"))
 	require.NoError(t, err)
 	require.Equal(t, "ping", string(got))
@@ -160,16 +168,13 @@ func TestEchoNilConn(t *testing.T) {
 }
 
 func BenchmarkEchoRoundTrip(b *testing.B) {
-	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
-	require.NoError(b, err)
+	pc := listenLoopback(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- (&udp.EchoServer{}).Serve(ctx, pc) }()
 	defer func() { cancel(); <-done }()
 
-	c, err := net.Dial("udp", pc.LocalAddr().String())
-	require.NoError(b, err)
-	defer c.Close()
+	c := dial(b, pc)
 	msg := []byte("Hello World\n")
 	buf := make([]byte, 1024)
 	b.SetBytes(int64(len(msg)))

@@ -72,14 +72,7 @@ func ExampleSender() {
 		log.Fatal(err)
 	}
 
-	buf := make([]byte, 1024)
-	for range s.Count {
-		n, _, err := listener.ReadFrom(buf)
-		if err != nil {
-			log.Fatal(err)
-		}
-		fmt.Printf("%s", buf[:n])
-	}
+	printDatagrams(listener, s.Count)
 	// Output:
 	// Hello
 	// Hello
@@ -121,15 +114,20 @@ func ExampleListenBroadcast() {
 		log.Fatal(err)
 	}
 
-	buf := make([]byte, 1024)
-	for range s.Count {
-		n, _, err := listener.ReadFrom(buf)
-		if err != nil {
-			log.Fatal(err)
-		}
-		fmt.Printf("%s", buf[:n])
-	}
+	printDatagrams(listener, s.Count)
 	// Output:
 	// 1431473025.72
 	// 1431473030.72
+}
+
+// printDatagrams prints the next n datagrams pc receives.
+func printDatagrams(pc net.PacketConn, n int) {
+	buf := make([]byte, 1024)
+	for range n {
+		m, _, err := pc.ReadFrom(buf)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s", buf[:m])
+	}
 }

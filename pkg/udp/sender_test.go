@@ -32,9 +32,7 @@ func receive(t *testing.T, pc net.PacketConn, n int) []string {
 func TestSenderSendsCountDatagrams(t *testing.T) {
 	testenv.CheckFDs(t)
 	listener := listenLoopback(t)
-	defer listener.Close()
 	pc := listenLoopback(t)
-	defer pc.Close()
 
 	var logs syncbuf.Buffer
 	s := udp.Sender{
@@ -53,9 +51,7 @@ func TestSenderSendsCountDatagrams(t *testing.T) {
 func TestSenderRunsUntilCancelled(t *testing.T) {
 	testenv.CheckFDs(t)
 	listener := listenLoopback(t)
-	defer listener.Close()
 	pc := listenLoopback(t)
-	defer pc.Close()
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -75,7 +71,6 @@ func TestSenderRunsUntilCancelled(t *testing.T) {
 
 func TestSenderRejectsBadConfiguration(t *testing.T) {
 	pc := listenLoopback(t)
-	defer pc.Close()
 	to := pc.LocalAddr()
 	msg := udp.Message([]byte("x"))
 	for _, tc := range []struct {
