@@ -24,7 +24,7 @@ func ListenIP(protocol int, filter []bpf.Instruction) (*Sniffer, error) {
 	}
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, protocol)
 	if err != nil {
-		return nil, fmt.Errorf("sniff: socket(AF_INET, SOCK_RAW, %d): %w", protocol, err)
+		return nil, fmt.Errorf("sniff: raw IP socket for protocol %d: %w", protocol, os.NewSyscallError("socket", err))
 	}
 	if filter != nil {
 		// The socket receives from the moment it exists, so packets queued
@@ -65,7 +65,7 @@ func ListenLink(ifname string, etherType uint16, filter []bpf.Instruction) (*Sni
 	// place before the first frame arrives.
 	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("sniff: socket(AF_PACKET, SOCK_RAW, 0): %w", err)
+		return nil, fmt.Errorf("sniff: packet socket: %w", os.NewSyscallError("socket", err))
 	}
 	if filter != nil {
 		if err := attachFilter(fd, filter); err != nil {
@@ -76,7 +76,7 @@ func ListenLink(ifname string, etherType uint16, filter []bpf.Instruction) (*Sni
 	sa := &unix.SockaddrLinklayer{Protocol: htons(etherType), Ifindex: ifindex}
 	if err := unix.Bind(fd, sa); err != nil {
 		unix.Close(fd)
-		return nil, fmt.Errorf("sniff: bind to interface %q, EtherType %#04x: %w", ifname, etherType, err)
+		return nil, fmt.Errorf("sniff: bind to interface %q, EtherType %#04x: %w", ifname, etherType, os.NewSyscallError("bind", err))
 	}
 	return newSniffer(fd, fmt.Sprintf("packet:%#04x", etherType))
 }
@@ -128,7 +128,7 @@ func attachFilter(fd int, prog []bpf.Instruction) error {
 	}
 	prog2 := unix.SockFprog{Len: uint16(len(ins)), Filter: &ins[0]}
 	if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &prog2); err != nil {
-		return fmt.Errorf("sniff: attach %d-instruction filter: %w", len(ins), err)
+		return fmt.Errorf("sniff: attach %d-instruction filter: %w", len(ins), os.NewSyscallError("setsockopt", err))
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -29,7 +30,7 @@ func SetBroadcast(c syscall.RawConn, on bool) error {
 		return err
 	}
 	if serr != nil {
-		return fmt.Errorf("setsockopt SO_BROADCAST=%d: %w", v, serr)
+		return fmt.Errorf("udp: set SO_BROADCAST to %d: %w", v, os.NewSyscallError("setsockopt", serr))
 	}
 	return nil
 }
