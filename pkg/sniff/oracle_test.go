@@ -35,7 +35,7 @@ func assertIPv4(t *testing.T, want *layers.IPv4, got *IPv4) {
 	assert.Equal(t, want.DstIP.String(), got.Dst.String(), "Dst")
 	assert.Equal(t,
 		options(want.Options, func(o layers.IPv4Option) option { return option{o.OptionType, o.OptionLength, o.OptionData} }),
-		options(got.Options, func(o IPv4Option) option { return option{o.Type, o.Length, o.Data} }),
+		options(got.Options, func(o IPv4Option) option { return option(o) }),
 		"Options")
 	assert.Equal(t, want.Payload, got.Payload, "Payload")
 }
