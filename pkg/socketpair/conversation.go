@@ -50,18 +50,28 @@ func (c Conversation) validate() error {
 	return nil
 }
 
-// wrap returns nil for no errors, or one error that names c, says what
-// failed in each of errs, and matches each of them with errors.Is.
-func (c Conversation) wrap(errs []error) error {
-	if len(errs) == 0 {
+// A failure is what went wrong with one part of a run; a nil err means
+// that part did its job.
+type failure struct {
+	what string // "parent", "child", ...
+	err  error
+}
+
+// wrap returns nil when no part failed, or one error that names c, says
+// what failed and how, and matches each failure's err with errors.Is.
+func (c Conversation) wrap(parts ...failure) error {
+	var verbs []string
+	var args []any
+	for _, f := range parts {
+		if f.err != nil {
+			verbs = append(verbs, "%s: %w")
+			args = append(args, f.what, f.err)
+		}
+	}
+	if len(args) == 0 {
 		return nil
 	}
-	verbs := strings.TrimSuffix(strings.Repeat("%w; ", len(errs)), "; ")
-	args := make([]any, len(errs))
-	for i, err := range errs {
-		args[i] = err
-	}
-	return fmt.Errorf("socketpair: "+c.String()+": "+verbs, args...)
+	return fmt.Errorf("socketpair: "+c.String()+": "+strings.Join(verbs, "; "), args...)
 }
 
 // A side is what one process runs over its end. Output lines go to out.

@@ -191,20 +191,10 @@ func (c Conversation) RunCmd(ctx context.Context, cmd *exec.Cmd, out io.Writer) 
 	if ctx.Err() != nil && (perr != nil || werr != nil) {
 		return fmt.Errorf("socketpair: %s: child killed: %w", c, ctx.Err())
 	}
-	var errs []error
-	if perr != nil {
-		errs = append(errs, fmt.Errorf("parent: %w", perr))
+	if msg := strings.TrimSpace(stderr.String()); werr != nil && msg != "" {
+		werr = fmt.Errorf("%w: %s", werr, msg)
 	}
-	if werr != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			werr = fmt.Errorf("%w: %s", werr, msg)
-		}
-		errs = append(errs, fmt.Errorf("child %s: %w", cmd.Path, werr))
-	}
-	if cerr != nil {
-		errs = append(errs, fmt.Errorf("copying output: %w", cerr))
-	}
-	return c.wrap(errs)
+	return c.wrap(failure{"parent", perr}, failure{"child " + cmd.Path, werr}, failure{"copying output", cerr})
 }
 
 // prefixBuffer keeps the first max bytes written to it and discards the
