@@ -7,12 +7,13 @@ import (
 	"net"
 )
 
-// Start runs srv.Serve(ctx, ln) in the background, for an Example. stop
+// Start runs serve(ctx, ln) in the background, for an Example: serve is
+// a server's Serve method, ln its listener or packet connection. stop
 // ends ctx and returns what Serve returned.
-func Start(srv Server, ln net.Listener) (stop func() error) {
+func Start[L any](serve func(context.Context, L) error, ln L) (stop func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	go func() { done <- serve(ctx, ln) }()
 	return func() error {
 		cancel()
 		return <-done
@@ -30,7 +31,7 @@ func Demo(srv Server, dial func(addr string) (net.Conn, error), lines ...string)
 		fmt.Println(err)
 		return
 	}
-	stop := Start(srv, ln)
+	stop := Start(srv.Serve, ln)
 	for _, line := range lines {
 		c, err := dial(ln.Addr().String())
 		if err != nil {
