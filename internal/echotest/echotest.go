@@ -234,13 +234,22 @@ func Serve(ctx context.Context, network, address string, srv Server) (addr net.A
 	if err != nil {
 		return nil, nil, err
 	}
+	addr, wait = ServeListener(ctx, ln, srv)
+	return addr, wait, nil
+}
+
+// ServeListener runs srv on ln until ctx ends, for a Target's Start
+// whose listener is made the package's own way (tcpecho.Listen,
+// unixecho.Listen). It returns ln's address and a wait that returns what
+// Serve returned.
+func ServeListener(ctx context.Context, ln net.Listener, srv Server) (addr net.Addr, wait func() error) {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	return ln.Addr(), func() error { return <-done }, nil
+	return ln.Addr(), func() error { return <-done }
 }
 
 // ServeTest serves srv on a free loopback TCP port until t ends, then
-// requires Serve's nil, and returns the address to dial.
+// requires Serve's nil within 20 s, and returns the address to dial.
 func ServeTest(t testing.TB, srv Server) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -248,7 +257,7 @@ func ServeTest(t testing.TB, srv Server) string {
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		cancel()
-		assert.NoError(t, wait(), "Serve's result")
+		assert.NoError(t, waitWithin(wait, 20*time.Second), "Serve's result")
 	})
 	return addr.String()
 }

@@ -27,9 +27,8 @@ func target(listen func(ctx context.Context) (net.Listener, error), dialNetwork,
 			if err != nil {
 				return nil, nil, err
 			}
-			done := make(chan error, 1)
-			go func() { done <- (&Server{IdleTimeout: idle}).Serve(ctx, ln) }()
-			return ln.Addr(), func() error { return <-done }, nil
+			addr, wait := echotest.ServeListener(ctx, ln, &Server{IdleTimeout: idle})
+			return addr, wait, nil
 		},
 		Dial: func(ctx context.Context, addr net.Addr) (net.Conn, error) {
 			var d net.Dialer
