@@ -2,6 +2,7 @@ package socketpair
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -40,14 +41,21 @@ func (c Conversation) String() string {
 	return c.name
 }
 
-func (c Conversation) validate() error {
+// start is the check of every way of running c, before anything is
+// opened: c is valid and ctx has not ended. It returns the writer to
+// print to, io.Discard for a nil out.
+func (c Conversation) start(ctx context.Context, out io.Writer) (io.Writer, error) {
 	switch {
 	case c.name == "":
-		return errors.New("socketpair: zero Conversation: use Duplex or PingPong")
+		return nil, errors.New("socketpair: zero Conversation: use Duplex or PingPong")
 	case c.name == "pipe" && c.rounds <= 0:
-		return fmt.Errorf("socketpair: pipe: rounds %d: must be positive", c.rounds)
+		return nil, fmt.Errorf("socketpair: pipe: rounds %d: must be positive", c.rounds)
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("socketpair: %s: not started: %w", c, ctx.Err())
+	case out == nil:
+		return io.Discard, nil
 	}
-	return nil
+	return out, nil
 }
 
 // A failure is what went wrong with one part of a run; a nil err means

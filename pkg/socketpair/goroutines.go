@@ -16,14 +16,9 @@ import (
 // done or ctx ends. It suits hosts that cannot re-execute themselves, such
 // as a notebook's interpreter.
 func (c Conversation) RunGoroutines(ctx context.Context, out io.Writer) error {
-	if err := c.validate(); err != nil {
+	out, err := c.start(ctx, out)
+	if err != nil {
 		return err
-	}
-	if out == nil {
-		out = io.Discard
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("socketpair: %s: not started: %w", c, err)
 	}
 	parentConn, childConn, err := Pair()
 	if err != nil {

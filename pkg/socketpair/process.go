@@ -112,14 +112,9 @@ func (c Conversation) RunProcesses(ctx context.Context, out io.Writer) error {
 // descriptor RunCmd opened is closed. Errors name the side that failed and
 // carry the child's exit status and the start of its standard error.
 func (c Conversation) RunCmd(ctx context.Context, cmd *exec.Cmd, out io.Writer) error {
-	if err := c.validate(); err != nil {
+	out, err := c.start(ctx, out)
+	if err != nil {
 		return err
-	}
-	if out == nil {
-		out = io.Discard
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("socketpair: %s: not started: %w", c, err)
 	}
 	switch {
 	case cmd == nil:
