@@ -229,23 +229,22 @@ type Server interface {
 // Serve listens on network and address and runs srv there until ctx
 // ends, for a Target's Start. wait returns what Serve returned.
 func Serve(ctx context.Context, network, address string, srv Server) (addr net.Addr, wait func() error, err error) {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, network, address)
+	return ServeListener(ctx, func(ctx context.Context) (net.Listener, error) {
+		var lc net.ListenConfig
+		return lc.Listen(ctx, network, address)
+	}, srv)
+}
+
+// ServeListener is Serve for a listener made the package's own way
+// (tcpecho.Listen, unixecho.Listen): it runs srv on what listen returns.
+func ServeListener(ctx context.Context, listen func(context.Context) (net.Listener, error), srv Server) (addr net.Addr, wait func() error, err error) {
+	ln, err := listen(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	addr, wait = ServeListener(ctx, ln, srv)
-	return addr, wait, nil
-}
-
-// ServeListener runs srv on ln until ctx ends, for a Target's Start
-// whose listener is made the package's own way (tcpecho.Listen,
-// unixecho.Listen). It returns ln's address and a wait that returns what
-// Serve returned.
-func ServeListener(ctx context.Context, ln net.Listener, srv Server) (addr net.Addr, wait func() error) {
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
-	return ln.Addr(), func() error { return <-done }
+	return ln.Addr(), func() error { return <-done }, nil
 }
 
 // ServeTest serves srv on a free loopback TCP port until t ends, then
