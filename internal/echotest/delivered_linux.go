@@ -1,7 +1,6 @@
 package echotest
 
 import (
-	"crypto/tls"
 	"net"
 	"testing"
 	"time"
@@ -10,18 +9,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// waitDelivered waits until the peer's kernel has acknowledged everything
-// written on c, so the data has reached the server's host. UNIX sockets
-// deliver within write itself.
-func waitDelivered(t *testing.T, c net.Conn) {
+// waitAcked waits until the peer's kernel has acknowledged everything
+// written on tc, as TCP_INFO's unacked and not-sent counters tell.
+func waitAcked(t *testing.T, tc *net.TCPConn) {
 	t.Helper()
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
-	}
-	tc, ok := c.(*net.TCPConn)
-	if !ok {
-		return
-	}
 	raw, err := tc.SyscallConn()
 	require.NoError(t, err)
 	deadline := time.Now().Add(10 * time.Second)

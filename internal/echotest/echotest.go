@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/sockbook/sockbook/internal/testenv"
+	"github.com/sockbook/sockbook/pkg/eventloop"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -207,8 +208,9 @@ func isTimeout(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout()
 }
 
-// roundTrip sends msg on c and requires it back, without closing anything.
-func roundTrip(t *testing.T, c net.Conn, msg string) {
+// RequireEcho sends msg on c and requires it back, without closing
+// anything.
+func RequireEcho(t *testing.T, c net.Conn, msg string) {
 	t.Helper()
 	_, err := c.Write([]byte(msg))
 	require.NoError(t, err)
@@ -227,8 +229,16 @@ type Server interface {
 // Serve listens on network and address and runs srv there until ctx
 // ends, for a Target's Start. wait returns what Serve returned.
 func Serve(ctx context.Context, network, address string, srv Server) (addr net.Addr, wait func() error, err error) {
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, network, address)
+	return ServeListener(ctx, func(ctx context.Context) (net.Listener, error) {
+		var lc net.ListenConfig
+		return lc.Listen(ctx, network, address)
+	}, srv)
+}
+
+// ServeListener is Serve for a listener made the package's own way
+// (tcpecho.Listen, unixecho.Listen): it runs srv on what listen returns.
+func ServeListener(ctx context.Context, listen func(context.Context) (net.Listener, error), srv Server) (addr net.Addr, wait func() error, err error) {
+	ln, err := listen(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -238,7 +248,7 @@ func Serve(ctx context.Context, network, address string, srv Server) (addr net.A
 }
 
 // ServeTest serves srv on a free loopback TCP port until t ends, then
-// requires Serve's nil, and returns the address to dial.
+// requires Serve's nil within 20 s, and returns the address to dial.
 func ServeTest(t testing.TB, srv Server) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -246,14 +256,23 @@ func ServeTest(t testing.TB, srv Server) string {
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		cancel()
-		assert.NoError(t, wait(), "Serve's result")
+		assert.NoError(t, waitWithin(wait, 20*time.Second), "Serve's result")
 	})
 	return addr.String()
 }
 
-// RoundTrips is the body of the echo benchmarks: one small message sent
-// and read back on c per iteration.
-func RoundTrips(b *testing.B, c net.Conn) {
+// RoundTrips is the body of the echo benchmarks: it serves srv as
+// ServeTest does, connects to it with dial (nil: plain TCP), and sends
+// and reads back one small message per iteration.
+func RoundTrips(b *testing.B, srv Server, dial func(addr string) (net.Conn, error)) {
+	if dial == nil {
+		dial = func(addr string) (net.Conn, error) { return net.Dial("tcp", addr) }
+	}
+	c, err := dial(ServeTest(b, srv))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
 	msg := []byte("Hello Python Socket Programming\n")
 	got := make([]byte, len(msg))
 	b.SetBytes(int64(len(msg)))
@@ -264,5 +283,38 @@ func RoundTrips(b *testing.B, c net.Conn) {
 		if _, err := io.ReadFull(c, got); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// A LoopServer is an event-loop server, of package eventloop or
+// selectors, with its counters.
+type LoopServer interface {
+	Server
+	Stats() eventloop.Stats
+}
+
+// LoopTarget describes to the suite the event-loop servers newServer
+// makes, which promise to hold at most maxPending bytes for a client.
+// Such a server keeps counters of its backlogs, has no idle timeout, and
+// on shutdown echoes only what it already read. A thousand clients
+// connect at once; they run in a child process (ChildClients), so that
+// select's descriptors stay below FD_SETSIZE, unless the caller sets Dial
+// and ChildClients false.
+func LoopTarget(newServer func() LoopServer, maxPending int64) Target {
+	var last LoopServer
+	return Target{
+		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
+			last = newServer()
+			return Serve(ctx, "tcp", "127.0.0.1:0", last)
+		},
+		Clients:             1000,
+		ChildClients:        true,
+		NoIdleTimeout:       true,
+		ShutdownDropsUnread: true,
+		Backlog: func() (int64, int64) {
+			st := last.Stats()
+			return st.MaxPending, st.ReadPauses
+		},
+		MaxPending: maxPending,
 	}
 }

@@ -3,7 +3,9 @@ package echotest
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"io"
+	"net"
 	"testing"
 	"time"
 
@@ -18,7 +20,7 @@ func shutdown(t *testing.T, tg Target) {
 	s := start(t, tg, 0)
 	c := s.dial(t)
 	defer c.Close()
-	roundTrip(t, c, "hello\n")
+	RequireEcho(t, c, "hello\n")
 	done := make(chan error, 1)
 	go func() { done <- s.stop() }()
 
@@ -50,7 +52,7 @@ func shutdownEchoes(t *testing.T, tg Target) {
 	s := start(t, tg, 0)
 	c := s.dial(t)
 	defer c.Close()
-	roundTrip(t, c, "first")
+	RequireEcho(t, c, "first")
 
 	last := bytes.Repeat([]byte("sent before shutdown; "), 1000)
 	_, err := c.Write(last)
@@ -83,4 +85,17 @@ func shutdownStuckClient(t *testing.T, tg Target) {
 	}()
 	time.Sleep(200 * time.Millisecond) // let the buffers fill
 	require.NoError(t, s.stop(), "the server's result")
+}
+
+// waitDelivered waits until everything written on c has reached the
+// server's host. UNIX sockets deliver within write itself; a TCP
+// connection, under TLS or not, waits for the peer's acknowledgement.
+func waitDelivered(t *testing.T, c net.Conn) {
+	t.Helper()
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	if tc, ok := c.(*net.TCPConn); ok {
+		waitAcked(t, tc)
+	}
 }

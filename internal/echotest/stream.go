@@ -31,9 +31,9 @@ func echoes(t *testing.T, tg Target) {
 	a, b := s.dial(t), s.dial(t)
 	defer a.Close()
 	defer b.Close()
-	roundTrip(t, a, "Hello\n")
-	roundTrip(t, b, "Ker Ker\n")
-	roundTrip(t, a, "Hello Python Socket Programming\n")
+	RequireEcho(t, a, "Hello\n")
+	RequireEcho(t, b, "Ker Ker\n")
+	RequireEcho(t, a, "Hello Python Socket Programming\n")
 }
 
 // largeMessage: a MiB, more than the socket buffers of both sides hold,
@@ -85,7 +85,7 @@ func slowReader(t *testing.T, tg Target) {
 
 	other := s.dial(t)
 	defer other.Close()
-	roundTrip(t, other, "still serving others\n")
+	RequireEcho(t, other, "still serving others\n")
 
 	got := make([]byte, 1<<20)
 	for read := 0; read < total; {
@@ -113,7 +113,7 @@ func resetMidMessage(t *testing.T, tg Target) {
 	s := start(t, tg, 0)
 	steady := s.dial(t)
 	defer steady.Close()
-	roundTrip(t, steady, "before the resets\n")
+	RequireEcho(t, steady, "before the resets\n")
 	_, err := steady.Write([]byte("first half, "))
 	require.NoError(t, err)
 
@@ -180,7 +180,7 @@ func idleTimeout(t *testing.T, tg Target) {
 	// The busy client keeps talking for longer than the timeout, with
 	// pauses well under it (generous, as CI machines are shared).
 	for i := range 12 {
-		roundTrip(t, busy, fmt.Sprintf("tick %d\n", i))
+		RequireEcho(t, busy, fmt.Sprintf("tick %d\n", i))
 		time.Sleep(150 * time.Millisecond)
 	}
 	// By now the idle one has been closed by the server.

@@ -1,6 +1,7 @@
 // Package syncbuf provides a bytes.Buffer that one goroutine may write
-// while another reads it: a server's logger or a child process's stderr,
-// read by the test that started it.
+// while another reads it (a server's logger or a child process's stderr,
+// read by the test that started it), and a Writer that lets goroutines
+// share any writer.
 package syncbuf
 
 import (

@@ -114,12 +114,8 @@ func (h *Handler) finish(conn net.Conn, buf []byte, total *int64, grace time.Dur
 			break
 		}
 		n, err := conn.Read(buf)
-		if n > 0 {
-			w, werr := conn.Write(buf[:n])
-			*total += int64(w)
-			if werr != nil {
-				return fmt.Errorf("echo: write to %s during shutdown: %w", conn.RemoteAddr(), werr)
-			}
+		if werr := writeBack(conn, buf[:n], total); werr != nil {
+			return werr
 		}
 		if err != nil {
 			break
@@ -147,17 +143,27 @@ func echoBuffered(conn net.Conn, buf []byte, total *int64, end time.Time) error 
 	defer tc.SetReadDeadline(end)
 	for {
 		n, err := tc.Read(buf)
-		if n > 0 {
-			w, werr := tc.Write(buf[:n])
-			*total += int64(w)
-			if werr != nil {
-				return fmt.Errorf("echo: write to %s during shutdown: %w", conn.RemoteAddr(), werr)
-			}
+		if werr := writeBack(tc, buf[:n], total); werr != nil {
+			return werr
 		}
 		if err != nil {
 			return nil
 		}
 	}
+}
+
+// writeBack writes p, read during shutdown, back to conn and adds what
+// went out to total.
+func writeBack(conn net.Conn, p []byte, total *int64) error {
+	if len(p) == 0 {
+		return nil
+	}
+	n, err := conn.Write(p)
+	*total += int64(n)
+	if err != nil {
+		return fmt.Errorf("echo: write to %s during shutdown: %w", conn.RemoteAddr(), err)
+	}
+	return nil
 }
 
 // deadlines arms a connection's read and write deadlines for the idle

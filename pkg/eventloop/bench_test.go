@@ -1,7 +1,6 @@
 package eventloop_test
 
 import (
-	"net"
 	"testing"
 
 	"github.com/sockbook/sockbook/internal/echotest"
@@ -18,12 +17,7 @@ func BenchmarkEcho(b *testing.B) {
 			if err := m.Available(); err != nil {
 				b.Skip(err)
 			}
-			c, err := net.Dial("tcp", echotest.ServeTest(b, &eventloop.Server{Mechanism: m}))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			echotest.RoundTrips(b, c)
+			echotest.RoundTrips(b, &eventloop.Server{Mechanism: m}, nil)
 		})
 	}
 }

@@ -1,11 +1,9 @@
 package eventloop_test
 
 import (
-	"bufio"
-	"context"
-	"fmt"
 	"net"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/pkg/eventloop"
 )
 
@@ -13,31 +11,8 @@ import (
 // "nc localhost 5566" once per line (connect, type the line, print what
 // comes back), then stops s and prints Serve's result.
 func demo(s *eventloop.Server, lines ...string) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	for _, line := range lines {
-		c, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			fmt.Println(err)
-			break
-		}
-		fmt.Fprint(c, line)
-		reply, err := bufio.NewReader(c).ReadString('\n')
-		c.Close()
-		if err != nil {
-			fmt.Println(err)
-			break
-		}
-		fmt.Print(reply)
-	}
-	stop()
-	fmt.Println("server stopped:", <-done)
+	nc := func(addr string) (net.Conn, error) { return net.Dial("tcp", addr) }
+	echotest.Demo(s, nc, lines...)
 }
 
 // An echo server whose loop waits with select(2), and two clients.

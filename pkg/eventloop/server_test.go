@@ -34,27 +34,9 @@ func testServer(m eventloop.Mechanism) *eventloop.Server {
 
 var mechanisms = []eventloop.Mechanism{eventloop.Select, eventloop.Poll, eventloop.Epoll, eventloop.Kqueue}
 
-// target describes m's server to the echo suite. The loops keep counters
-// of their backlogs but have no idle timeout, and on shutdown echo only
-// what they already read. A thousand clients run in a child process so
-// that select's descriptors stay below FD_SETSIZE.
+// target describes m's server to the echo suite.
 func target(m eventloop.Mechanism) echotest.Target {
-	var last *eventloop.Server
-	return echotest.Target{
-		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
-			last = testServer(m)
-			return echotest.Serve(ctx, "tcp", "127.0.0.1:0", last)
-		},
-		Clients:             1000,
-		ChildClients:        true,
-		NoIdleTimeout:       true,
-		ShutdownDropsUnread: true,
-		Backlog: func() (int64, int64) {
-			st := last.Stats()
-			return st.MaxPending, st.ReadPauses
-		},
-		MaxPending: 16 << 10,
-	}
+	return echotest.LoopTarget(func() echotest.LoopServer { return testServer(m) }, 16<<10)
 }
 
 func TestServers(t *testing.T) {
@@ -111,7 +93,7 @@ func TestSelectRefusesLargeDescriptors(t *testing.T) {
 	c, err := net.Dial("tcp", addr)
 	require.NoError(t, err)
 	defer c.Close()
-	echo(t, c, "below the limit\n")
+	echotest.RequireEcho(t, c, "below the limit\n")
 
 	// Fill every free descriptor below FD_SETSIZE, so the next accept
 	// returns one above it.
@@ -128,7 +110,7 @@ func TestSelectRefusesLargeDescriptors(t *testing.T) {
 		unix.Close(fd)
 	}
 
-	echo(t, c, "still serving\n")
+	echotest.RequireEcho(t, c, "still serving\n")
 }
 
 // Serve refuses select when its own descriptors would not fit.
@@ -164,16 +146,6 @@ func fillDescriptorsBelow(t *testing.T, limit int) []int {
 		}
 		fds = append(fds, fd)
 	}
-}
-
-func echo(t *testing.T, c net.Conn, msg string) {
-	t.Helper()
-	_, err := c.Write([]byte(msg))
-	require.NoError(t, err)
-	got := make([]byte, len(msg))
-	_, err = io.ReadFull(c, got)
-	require.NoError(t, err)
-	assert.Equal(t, msg, string(got))
 }
 
 // A Conn's pending output never exceeds its cap, and a partial write keeps

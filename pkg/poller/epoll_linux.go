@@ -1,7 +1,6 @@
 package poller
 
 import (
-	"errors"
 	"os"
 	"time"
 
@@ -68,25 +67,21 @@ func (p *epollPoller) ctl(op string, ctl, fd int, ev Events) error {
 }
 
 func (p *epollPoller) Wait(ready []Event, timeout time.Duration) ([]Event, error) {
-	dl := newDeadline(timeout)
-	for {
-		n, err := unix.EpollWait(p.ep, p.events, millis(dl.left()))
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return ready, &Error{"wait", "epoll", -1, os.NewSyscallError("epoll_wait", err)}
-		}
-		for _, e := range p.events[:n] {
-			var ev Events
-			if e.Events&^unix.EPOLLOUT != 0 { // EPOLLIN, or EPOLLERR, EPOLLHUP
-				ev |= Read
-			}
-			if e.Events&^unix.EPOLLIN != 0 {
-				ev |= Write
-			}
-			ready = append(ready, Event{int(e.Fd), ev})
-		}
-		return ready, nil
+	n, err := retryEINTR("epoll", "epoll_wait", timeout, func(left time.Duration) (int, error) {
+		return unix.EpollWait(p.ep, p.events, millis(left))
+	})
+	if err != nil {
+		return ready, err
 	}
+	for _, e := range p.events[:n] {
+		var ev Events
+		if e.Events&^unix.EPOLLOUT != 0 { // EPOLLIN, or EPOLLERR, EPOLLHUP
+			ev |= Read
+		}
+		if e.Events&^unix.EPOLLIN != 0 {
+			ev |= Write
+		}
+		ready = append(ready, Event{int(e.Fd), ev})
+	}
+	return ready, nil
 }

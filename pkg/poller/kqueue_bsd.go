@@ -3,7 +3,6 @@
 package poller
 
 import (
-	"errors"
 	"os"
 	"syscall"
 	"time"
@@ -110,18 +109,11 @@ func (p *kqueuePoller) change(op string, fd int, ev Events) error {
 }
 
 func (p *kqueuePoller) Wait(ready []Event, timeout time.Duration) ([]Event, error) {
-	dl := newDeadline(timeout)
-	var n int
-	for {
-		var err error
-		n, err = unix.Kevent(p.kq, nil, p.events, timespec(dl.left()))
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return ready, &Error{"wait", "kqueue", -1, os.NewSyscallError("kevent", err)}
-		}
-		break
+	n, err := retryEINTR("kqueue", "kevent", timeout, func(left time.Duration) (int, error) {
+		return unix.Kevent(p.kq, nil, p.events, timespec(left))
+	})
+	if err != nil {
+		return ready, err
 	}
 	// A descriptor ready both ways comes back as two events, one per
 	// filter: merge them into one Event.

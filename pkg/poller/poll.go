@@ -1,8 +1,6 @@
 package poller
 
 import (
-	"errors"
-	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -89,16 +87,11 @@ func pollEvents(ev Events) int16 {
 }
 
 func (p *pollPoller) Wait(ready []Event, timeout time.Duration) ([]Event, error) {
-	dl := newDeadline(timeout)
-	for {
-		_, err := unix.Poll(p.fds, millis(dl.left()))
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return ready, &Error{"wait", "poll", -1, os.NewSyscallError("poll", err)}
-		}
-		break
+	_, err := retryEINTR("poll", "poll", timeout, func(left time.Duration) (int, error) {
+		return unix.Poll(p.fds, millis(left))
+	})
+	if err != nil {
+		return ready, err
 	}
 	for _, pf := range p.fds {
 		var ev Events

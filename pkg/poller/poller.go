@@ -3,6 +3,7 @@ package poller
 import (
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"time"
 
@@ -172,23 +173,26 @@ func millis(d time.Duration) int {
 	return int((d + time.Millisecond - 1) / time.Millisecond)
 }
 
-// deadline keeps a timeout across waits that a signal interrupted.
-type deadline struct {
-	end     time.Time
-	forever bool
-}
-
-func newDeadline(timeout time.Duration) deadline {
-	if timeout < 0 {
-		return deadline{forever: true}
+// retryEINTR makes a mechanism's waiting system call, named call, as
+// sys(left), left being what is left of timeout (negative: no limit). A
+// signal interrupts the call with EINTR; it is then made again with the
+// time left, so that the caller's timeout is neither cut short nor
+// stretched. Any other failure comes back as the mechanism's wait *Error.
+func retryEINTR(mech, call string, timeout time.Duration, sys func(left time.Duration) (int, error)) (int, error) {
+	var end time.Time
+	if timeout >= 0 {
+		end = time.Now().Add(timeout)
 	}
-	return deadline{end: time.Now().Add(timeout)}
-}
-
-// left returns the time left, negative for no limit.
-func (d deadline) left() time.Duration {
-	if d.forever {
-		return -1
+	left := timeout
+	for {
+		n, err := sys(left)
+		switch {
+		case err == nil:
+			return n, nil
+		case !errors.Is(err, unix.EINTR):
+			return 0, &Error{"wait", mech, -1, os.NewSyscallError(call, err)}
+		case timeout >= 0:
+			left = max(time.Until(end), 0)
+		}
 	}
-	return max(time.Until(d.end), 0)
 }

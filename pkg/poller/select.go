@@ -1,8 +1,6 @@
 package poller
 
 import (
-	"errors"
-	"os"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -79,30 +77,27 @@ func (p *selectPoller) watched(fd int) bool {
 }
 
 func (p *selectPoller) Wait(ready []Event, timeout time.Duration) ([]Event, error) {
-	dl := newDeadline(timeout)
-	for {
-		r, w := p.read, p.write // select overwrites the sets it is given
-		_, err := unix.Select(p.nfd, &r, &w, nil, timeval(dl.left()))
-		if errors.Is(err, unix.EINTR) {
-			continue
-		}
-		if err != nil {
-			return ready, &Error{"wait", "select", -1, os.NewSyscallError("select", err)}
-		}
-		for fd := range p.nfd {
-			var ev Events
-			if r.IsSet(fd) {
-				ev |= Read
-			}
-			if w.IsSet(fd) {
-				ev |= Write
-			}
-			if ev != 0 {
-				ready = append(ready, Event{fd, ev})
-			}
-		}
-		return ready, nil
+	var r, w unix.FdSet
+	_, err := retryEINTR("select", "select", timeout, func(left time.Duration) (int, error) {
+		r, w = p.read, p.write // select overwrites the sets it is given
+		return unix.Select(p.nfd, &r, &w, nil, timeval(left))
+	})
+	if err != nil {
+		return ready, err
 	}
+	for fd := range p.nfd {
+		var ev Events
+		if r.IsSet(fd) {
+			ev |= Read
+		}
+		if w.IsSet(fd) {
+			ev |= Write
+		}
+		if ev != 0 {
+			ready = append(ready, Event{fd, ev})
+		}
+	}
+	return ready, nil
 }
 
 // timeval converts a timeout to select's: nil blocks.

@@ -21,29 +21,15 @@ func BenchmarkEcho(b *testing.B) {
 			if _, err := be.new(); err != nil {
 				b.Skip(err)
 			}
-			c, err := net.Dial("tcp", echotest.ServeTest(b, &selectors.EchoServer{NewSelector: be.new}))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close()
-			echotest.RoundTrips(b, c)
+			echotest.RoundTrips(b, &selectors.EchoServer{NewSelector: be.new}, nil)
 		})
 	}
 	srvCfg, cliCfg := testTLS(b)
+	sClient := func(addr string) (net.Conn, error) { return tls.Dial("tcp", addr, cliCfg) }
 	b.Run("nonblocking-tls", func(b *testing.B) {
-		c, err := tls.Dial("tcp", echotest.ServeTest(b, &selectors.TLSEchoServer{TLS: srvCfg}), cliCfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.Close()
-		echotest.RoundTrips(b, c)
+		echotest.RoundTrips(b, &selectors.TLSEchoServer{TLS: srvCfg}, sClient)
 	})
 	b.Run("tlsecho.Server", func(b *testing.B) {
-		c, err := tls.Dial("tcp", echotest.ServeTest(b, &tlsecho.Server{TLS: srvCfg}), cliCfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer c.Close()
-		echotest.RoundTrips(b, c)
+		echotest.RoundTrips(b, &tlsecho.Server{TLS: srvCfg}, sClient)
 	})
 }

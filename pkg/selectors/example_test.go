@@ -1,12 +1,11 @@
 package selectors_test
 
 import (
-	"bufio"
-	"context"
 	"crypto/tls"
 	"fmt"
 	"net"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/pkg/selectors"
 	"github.com/sockbook/sockbook/pkg/tlsecho"
 	"golang.org/x/sys/unix"
@@ -43,46 +42,13 @@ func ExampleSelector() {
 	// the left end is ready to read
 }
 
-// demo serves s on a loopback port and, once per line, connects with
-// dial (nc, or openssl s_client for TLS), types the line and prints what
-// comes back; then it stops s and prints Serve's result.
-func demo(s interface {
-	Serve(context.Context, net.Listener) error
-}, dial func(addr string) (net.Conn, error), lines ...string) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	for _, line := range lines {
-		c, err := dial(ln.Addr().String())
-		if err != nil {
-			fmt.Println(err)
-			break
-		}
-		fmt.Fprint(c, line)
-		reply, err := bufio.NewReader(c).ReadString('\n')
-		c.Close()
-		if err != nil {
-			fmt.Println(err)
-			break
-		}
-		fmt.Print(reply)
-	}
-	stop()
-	fmt.Println("server stopped:", <-done)
-}
-
 // An echo server on the default Selector (epoll on Linux), and two
 // clients.
 //
 // Recipe: selectors
 func ExampleEchoServer() {
 	nc := func(addr string) (net.Conn, error) { return net.Dial("tcp", addr) }
-	demo(&selectors.EchoServer{}, nc, "Hello\n", "Hi\n")
+	echotest.Demo(&selectors.EchoServer{}, nc, "Hello\n", "Hi\n")
 	// Output:
 	// Hello
 	// Hi
@@ -108,7 +74,7 @@ func ExampleTLSEchoServer() {
 		return tls.Dial("tcp", addr, &tls.Config{RootCAs: roots})
 	}
 	s := &selectors.TLSEchoServer{TLS: &tls.Config{Certificates: []tls.Certificate{cert}}}
-	demo(s, sClient, "Hello TLS\n", "Hello SSL\n")
+	echotest.Demo(s, sClient, "Hello TLS\n", "Hello SSL\n")
 	// Output:
 	// Hello TLS
 	// Hello SSL

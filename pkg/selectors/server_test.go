@@ -25,33 +25,6 @@ const (
 	testDrain      = 250 * time.Millisecond
 )
 
-// server is what EchoServer and TLSEchoServer have in common.
-type server interface {
-	Serve(context.Context, net.Listener) error
-	Stats() eventloop.Stats
-}
-
-// target describes the servers newServer makes to the echo suite. Like
-// the eventloop servers they keep counters of their backlogs, have no
-// idle timeout and on shutdown echo only what they already read.
-func target(newServer func() server, capacity int64) echotest.Target {
-	var last server
-	return echotest.Target{
-		Start: func(ctx context.Context, _ time.Duration) (net.Addr, func() error, error) {
-			last = newServer()
-			return echotest.Serve(ctx, "tcp", "127.0.0.1:0", last)
-		},
-		Clients:             1000,
-		NoIdleTimeout:       true,
-		ShutdownDropsUnread: true,
-		Backlog: func() (int64, int64) {
-			st := last.Stats()
-			return st.MaxPending, st.ReadPauses
-		},
-		MaxPending: capacity,
-	}
-}
-
 // The suites skip "default": it is one of the others (TestDefaultSelector).
 // A thousand plain clients run in a child process, so that select's
 // descriptors stay below FD_SETSIZE.
@@ -60,11 +33,9 @@ func TestEchoServer(t *testing.T) {
 		if t.Name() == "TestEchoServer/default" {
 			t.Skip("the same as epoll or kqueue")
 		}
-		tg := target(func() server {
+		echotest.Run(t, echotest.LoopTarget(func() echotest.LoopServer {
 			return &selectors.EchoServer{NewSelector: newSel, MaxPending: testMaxPending, DrainTimeout: testDrain}
-		}, testMaxPending)
-		tg.ChildClients = true
-		echotest.Run(t, tg)
+		}, testMaxPending))
 	})
 }
 
@@ -92,10 +63,10 @@ func tlsDialer(cfg *tls.Config) func(ctx context.Context, addr net.Addr) (net.Co
 // whole TLS record, and the default does.
 func TestTLSEchoServer(t *testing.T) {
 	srvCfg, cliCfg := testTLS(t)
-	tg := target(func() server {
+	tg := echotest.LoopTarget(func() echotest.LoopServer {
 		return &selectors.TLSEchoServer{TLS: srvCfg, DrainTimeout: testDrain}
 	}, eventloop.DefaultMaxPending)
-	tg.Dial = tlsDialer(cliCfg)
+	tg.Dial, tg.ChildClients = tlsDialer(cliCfg), false
 	echotest.Run(t, tg)
 }
 

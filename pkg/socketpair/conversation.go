@@ -2,6 +2,7 @@ package socketpair
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -40,28 +41,45 @@ func (c Conversation) String() string {
 	return c.name
 }
 
-func (c Conversation) validate() error {
+// start is the check of every way of running c, before anything is
+// opened: c is valid and ctx has not ended. It returns the writer to
+// print to, io.Discard for a nil out.
+func (c Conversation) start(ctx context.Context, out io.Writer) (io.Writer, error) {
 	switch {
 	case c.name == "":
-		return errors.New("socketpair: zero Conversation: use Duplex or PingPong")
+		return nil, errors.New("socketpair: zero Conversation: use Duplex or PingPong")
 	case c.name == "pipe" && c.rounds <= 0:
-		return fmt.Errorf("socketpair: pipe: rounds %d: must be positive", c.rounds)
+		return nil, fmt.Errorf("socketpair: pipe: rounds %d: must be positive", c.rounds)
+	case ctx.Err() != nil:
+		return nil, fmt.Errorf("socketpair: %s: not started: %w", c, ctx.Err())
+	case out == nil:
+		return io.Discard, nil
 	}
-	return nil
+	return out, nil
 }
 
-// wrap returns nil for no errors, or one error that names c, says what
-// failed in each of errs, and matches each of them with errors.Is.
-func (c Conversation) wrap(errs []error) error {
-	if len(errs) == 0 {
+// A failure is what went wrong with one part of a run; a nil err means
+// that part did its job.
+type failure struct {
+	what string // "parent", "child", ...
+	err  error
+}
+
+// wrap returns nil when no part failed, or one error that names c, says
+// what failed and how, and matches each failure's err with errors.Is.
+func (c Conversation) wrap(parts ...failure) error {
+	var verbs []string
+	var args []any
+	for _, f := range parts {
+		if f.err != nil {
+			verbs = append(verbs, "%s: %w")
+			args = append(args, f.what, f.err)
+		}
+	}
+	if len(args) == 0 {
 		return nil
 	}
-	verbs := strings.TrimSuffix(strings.Repeat("%w; ", len(errs)), "; ")
-	args := make([]any, len(errs))
-	for i, err := range errs {
-		args[i] = err
-	}
-	return fmt.Errorf("socketpair: "+c.String()+": "+verbs, args...)
+	return fmt.Errorf("socketpair: "+c.String()+": "+strings.Join(verbs, "; "), args...)
 }
 
 // A side is what one process runs over its end. Output lines go to out.

@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync"
 	"time"
+
+	"github.com/sockbook/sockbook/internal/syncbuf"
 )
 
 // RunGoroutines runs c within this process: the child's side runs in a
@@ -15,14 +16,9 @@ import (
 // done or ctx ends. It suits hosts that cannot re-execute themselves, such
 // as a notebook's interpreter.
 func (c Conversation) RunGoroutines(ctx context.Context, out io.Writer) error {
-	if err := c.validate(); err != nil {
+	out, err := c.start(ctx, out)
+	if err != nil {
 		return err
-	}
-	if out == nil {
-		out = io.Discard
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("socketpair: %s: not started: %w", c, err)
 	}
 	parentConn, childConn, err := Pair()
 	if err != nil {
@@ -37,7 +33,7 @@ func (c Conversation) RunGoroutines(ctx context.Context, out io.Writer) error {
 
 	// The two sides take turns by protocol, but the race detector cannot
 	// see an ordering that goes through a socket: lock out explicitly.
-	lw := &lockedWriter{w: out}
+	lw := syncbuf.NewWriter(out)
 	play, err := childSide(c.name)
 	if err != nil {
 		childConn.Close()
@@ -55,23 +51,5 @@ func (c Conversation) RunGoroutines(ctx context.Context, out io.Writer) error {
 	if ctx.Err() != nil && (perr != nil || cerr != nil) {
 		return fmt.Errorf("socketpair: %s: %w", c, ctx.Err())
 	}
-	var errs []error
-	if perr != nil {
-		errs = append(errs, fmt.Errorf("parent: %w", perr))
-	}
-	if cerr != nil {
-		errs = append(errs, fmt.Errorf("child: %w", cerr))
-	}
-	return c.wrap(errs)
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+	return c.wrap(failure{"parent", perr}, failure{"child", cerr})
 }

@@ -13,13 +13,7 @@ import (
 )
 
 func TestRunGoroutines(t *testing.T) {
-	for _, tc := range []struct {
-		c    socketpair.Conversation
-		want string
-	}{
-		{socketpair.Duplex(), duplexOutput},
-		{socketpair.PingPong(2), pingPong2},
-	} {
+	for _, tc := range conversations {
 		t.Run(tc.c.String(), func(t *testing.T) {
 			testenv.CheckFDs(t)
 			var out bytes.Buffer

@@ -112,14 +112,9 @@ func (c Conversation) RunProcesses(ctx context.Context, out io.Writer) error {
 // descriptor RunCmd opened is closed. Errors name the side that failed and
 // carry the child's exit status and the start of its standard error.
 func (c Conversation) RunCmd(ctx context.Context, cmd *exec.Cmd, out io.Writer) error {
-	if err := c.validate(); err != nil {
+	out, err := c.start(ctx, out)
+	if err != nil {
 		return err
-	}
-	if out == nil {
-		out = io.Discard
-	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("socketpair: %s: not started: %w", c, err)
 	}
 	switch {
 	case cmd == nil:
@@ -191,20 +186,10 @@ func (c Conversation) RunCmd(ctx context.Context, cmd *exec.Cmd, out io.Writer) 
 	if ctx.Err() != nil && (perr != nil || werr != nil) {
 		return fmt.Errorf("socketpair: %s: child killed: %w", c, ctx.Err())
 	}
-	var errs []error
-	if perr != nil {
-		errs = append(errs, fmt.Errorf("parent: %w", perr))
+	if msg := strings.TrimSpace(stderr.String()); werr != nil && msg != "" {
+		werr = fmt.Errorf("%w: %s", werr, msg)
 	}
-	if werr != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			werr = fmt.Errorf("%w: %s", werr, msg)
-		}
-		errs = append(errs, fmt.Errorf("child %s: %w", cmd.Path, werr))
-	}
-	if cerr != nil {
-		errs = append(errs, fmt.Errorf("copying output: %w", cerr))
-	}
-	return c.wrap(errs)
+	return c.wrap(failure{"parent", perr}, failure{"child " + cmd.Path, werr}, failure{"copying output", cerr})
 }
 
 // prefixBuffer keeps the first max bytes written to it and discards the

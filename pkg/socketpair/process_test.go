@@ -30,19 +30,18 @@ func child(t *testing.T, mode string) *exec.Cmd {
 	return cmd
 }
 
-const (
-	duplexOutput = "child ---> parent: Hello Parent\nparent ---> child: Hello Parent\n"
-	pingPong2    = "Hi! Child!\nHi! Parent!\nHi! Child!\nHi! Parent!\n"
-)
+// conversations are the runs that every way of running a Conversation
+// (goroutines, a child process) must play out with the same output.
+var conversations = []struct {
+	c    socketpair.Conversation
+	want string
+}{
+	{socketpair.Duplex(), "child ---> parent: Hello Parent\nparent ---> child: Hello Parent\n"},
+	{socketpair.PingPong(2), "Hi! Child!\nHi! Parent!\nHi! Child!\nHi! Parent!\n"},
+}
 
 func TestRunCmd(t *testing.T) {
-	for _, tc := range []struct {
-		c    socketpair.Conversation
-		want string
-	}{
-		{socketpair.Duplex(), duplexOutput},
-		{socketpair.PingPong(2), pingPong2},
-	} {
+	for _, tc := range conversations {
 		t.Run(tc.c.String(), func(t *testing.T) {
 			testenv.CheckFDs(t)
 			cmd := child(t, "")

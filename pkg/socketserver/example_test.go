@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/pkg/socketserver"
 )
 
@@ -15,8 +16,6 @@ import (
 //
 // Recipe: socketserver-tcp
 func ExampleServer() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	ln, err := net.Listen("tcp4", "localhost:0")
 	if err != nil {
 		fmt.Println(err)
@@ -34,8 +33,7 @@ func ExampleServer() {
 		conn.Write(data[:n])
 	})
 	srv := &socketserver.Server{Handler: handler}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	stop := echotest.Start(srv.Serve, ln)
 
 	conn, err := net.Dial("tcp4", ln.Addr().String())
 	if err != nil {
@@ -46,9 +44,7 @@ func ExampleServer() {
 	reply, _ := io.ReadAll(conn) // the server closes after one reply
 	conn.Close()
 	fmt.Printf("%s", reply)
-
-	cancel()
-	fmt.Println("server stopped:", <-done)
+	fmt.Println("server stopped:", stop())
 	// Output:
 	// client 127.0.0.1
 	// Hello World
@@ -60,8 +56,6 @@ func ExampleServer() {
 //
 // Recipe: socketserver-udp
 func ExamplePacketServer() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	pc, err := net.ListenPacket("udp4", "localhost:0")
 	if err != nil {
 		fmt.Println(err)
@@ -74,8 +68,7 @@ func ExamplePacketServer() {
 		pc.WriteTo(data, from)
 	})
 	srv := &socketserver.PacketServer{Handler: handler}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, pc) }()
+	stop := echotest.Start(srv.Serve, pc)
 
 	conn, err := net.Dial("udp4", pc.LocalAddr().String())
 	if err != nil {
@@ -87,9 +80,7 @@ func ExamplePacketServer() {
 	n, _ := conn.Read(reply)
 	conn.Close()
 	fmt.Printf("%s", reply[:n])
-
-	cancel()
-	fmt.Println("server stopped:", <-done)
+	fmt.Println("server stopped:", stop())
 	// Output:
 	// client 127.0.0.1
 	// Hello World

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -82,17 +81,8 @@ func (s *PacketServer) Serve(ctx context.Context, pc net.PacketConn) error {
 }
 
 func (s *PacketServer) servePacket(ctx context.Context, pc net.PacketConn, data []byte, from net.Addr) {
-	defer func() {
-		if v := recover(); v != nil {
-			s.logger().Error("handler panicked", "remote", from.String(), "panic", v, "stack", string(debug.Stack()))
-		}
-	}()
+	defer containPanic(s.Logger, from)
 	s.Handler.ServePacket(ctx, pc, data, from)
 }
 
-func (s *PacketServer) logger() *slog.Logger {
-	if s.Logger == nil {
-		return slog.New(slog.DiscardHandler)
-	}
-	return s.Logger
-}
+func (s *PacketServer) logger() *slog.Logger { return orDiscard(s.Logger) }

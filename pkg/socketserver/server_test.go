@@ -22,20 +22,6 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-func serve(t *testing.T, srv *Server) (addr string, cancel context.CancelFunc) {
-	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-done)
-	})
-	return ln.Addr().String(), cancel
-}
-
 func exchange(addr string, msg []byte) ([]byte, error) {
 	c, err := net.Dial("tcp4", addr)
 	if err != nil {
@@ -51,18 +37,7 @@ func exchange(addr string, msg []byte) ([]byte, error) {
 func TestServerWithEchoHandler(t *testing.T) {
 	echotest.Run(t, echotest.Target{
 		Start: func(ctx context.Context, idle time.Duration) (net.Addr, func() error, error) {
-			ln, err := net.Listen("tcp4", "127.0.0.1:0")
-			if err != nil {
-				return nil, nil, err
-			}
-			srv := &Server{Handler: &echo.Handler{IdleTimeout: idle}}
-			done := make(chan error, 1)
-			go func() { done <- srv.Serve(ctx, ln) }()
-			return ln.Addr(), func() error { return <-done }, nil
-		},
-		Dial: func(ctx context.Context, addr net.Addr) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "tcp4", addr.String())
+			return echotest.Serve(ctx, "tcp4", "127.0.0.1:0", &Server{Handler: &echo.Handler{IdleTimeout: idle}})
 		},
 	})
 }
@@ -82,7 +57,7 @@ func TestMaxConnsBoundsConcurrency(t *testing.T) {
 		h.ServeConn(ctx, conn)
 		active.Add(-1)
 	})}
-	addr, _ := serve(t, srv)
+	addr := echotest.ServeTest(t, srv)
 
 	var wg sync.WaitGroup
 	for i := range 12 {
@@ -100,7 +75,7 @@ func TestMaxConnsBoundsConcurrency(t *testing.T) {
 
 func TestHandlerPanicDoesNotStopServer(t *testing.T) {
 	h := &echo.Handler{}
-	addr, _ := serve(t, &Server{Handler: HandlerFunc(func(ctx context.Context, conn net.Conn) {
+	addr := echotest.ServeTest(t, &Server{Handler: HandlerFunc(func(ctx context.Context, conn net.Conn) {
 		buf := make([]byte, 5)
 		if n, _ := conn.Read(buf); string(buf[:n]) == "panic" {
 			panic("handler bug")

@@ -112,19 +112,27 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // afterwards and containing a panic to that connection, as net/http does.
 func (s *Server) serveConn(ctx context.Context, conn net.Conn) {
 	defer conn.Close()
-	defer func() {
-		if v := recover(); v != nil {
-			s.logger().Error("handler panicked", "remote", conn.RemoteAddr().String(), "panic", v, "stack", string(debug.Stack()))
-		}
-	}()
+	defer containPanic(s.Logger, conn.RemoteAddr())
 	s.Handler.ServeConn(ctx, conn)
 }
 
-func (s *Server) logger() *slog.Logger {
-	if s.Logger == nil {
+func (s *Server) logger() *slog.Logger { return orDiscard(s.Logger) }
+
+// containPanic, deferred around a handler, stops a panic there and logs
+// it with the client's address and the stack: one bad request must not
+// take down the server.
+func containPanic(log *slog.Logger, remote net.Addr) {
+	if v := recover(); v != nil {
+		orDiscard(log).Error("handler panicked", "remote", remote.String(), "panic", v, "stack", string(debug.Stack()))
+	}
+}
+
+// orDiscard returns log, or a logger that discards when log is nil.
+func orDiscard(log *slog.Logger) *slog.Logger {
+	if log == nil {
 		return slog.New(slog.DiscardHandler)
 	}
-	return s.Logger
+	return log
 }
 
 // isTemporary reports whether an accept error is worth retrying: running

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/pkg/echo"
 	"github.com/sockbook/sockbook/pkg/tcpecho"
 )
@@ -29,20 +30,15 @@ func nc(network, address, line string) {
 //
 // Recipe: tcp-echo
 func ExampleListen() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ln, err := tcpecho.Listen(ctx, "tcp4", "localhost:0")
+	ln, err := tcpecho.Listen(context.Background(), "tcp4", "localhost:0")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	done := make(chan error, 1)
-	go func() { done <- (&tcpecho.Server{}).Serve(ctx, ln) }()
+	stop := echotest.Start((&tcpecho.Server{}).Serve, ln)
 
 	nc("tcp4", ln.Addr().String(), "Hello World\n")
-
-	cancel()
-	fmt.Println("server stopped:", <-done)
+	fmt.Println("server stopped:", stop())
 	// Output:
 	// Hello World
 	// <nil>
@@ -51,20 +47,15 @@ func ExampleListen() {
 
 // Recipe: tcp-echo-ipv6
 func ExampleListen_ipv6() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ln, err := tcpecho.Listen(ctx, "tcp6", "[::1]:0")
+	ln, err := tcpecho.Listen(context.Background(), "tcp6", "[::1]:0")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	done := make(chan error, 1)
-	go func() { done <- (&tcpecho.Server{}).Serve(ctx, ln) }()
+	stop := echotest.Start((&tcpecho.Server{}).Serve, ln)
 
 	nc("tcp6", ln.Addr().String(), "Hello IPv6\n")
-
-	cancel()
-	fmt.Println("server stopped:", <-done)
+	fmt.Println("server stopped:", stop())
 	// Output:
 	// Hello IPv6
 	// <nil>
@@ -78,9 +69,7 @@ func ExampleListen_ipv6() {
 //
 // Recipe: dual-stack
 func ExampleListenDualStack() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ln, err := tcpecho.ListenDualStack(ctx, 0)
+	ln, err := tcpecho.ListenDualStack(context.Background(), 0)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -88,15 +77,12 @@ func ExampleListenDualStack() {
 	s := &tcpecho.Server{
 		OnConnect: func(peer netip.AddrPort) { fmt.Println("peer", peer.Addr()) },
 	}
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
+	stop := echotest.Start(s.Serve, ln)
 
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	nc("tcp4", net.JoinHostPort("127.0.0.1", port), "Hello IPv4\n")
 	nc("tcp6", net.JoinHostPort("::1", port), "Hello IPv6\n")
-
-	cancel()
-	fmt.Println("server stopped:", <-done)
+	fmt.Println("server stopped:", stop())
 	// Output:
 	// peer ::ffff:127.0.0.1
 	// Hello IPv4

@@ -23,13 +23,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func target(listen func(ctx context.Context) (net.Listener, error), dialNetwork, dialHost string) echotest.Target {
 	return echotest.Target{
 		Start: func(ctx context.Context, idle time.Duration) (net.Addr, func() error, error) {
-			ln, err := listen(ctx)
-			if err != nil {
-				return nil, nil, err
-			}
-			done := make(chan error, 1)
-			go func() { done <- (&Server{IdleTimeout: idle}).Serve(ctx, ln) }()
-			return ln.Addr(), func() error { return <-done }, nil
+			return echotest.ServeListener(ctx, listen, &Server{IdleTimeout: idle})
 		},
 		Dial: func(ctx context.Context, addr net.Addr) (net.Conn, error) {
 			var d net.Dialer

@@ -2,10 +2,10 @@ package threadserver_test
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"net"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/pkg/threadserver"
 )
 
@@ -15,15 +15,12 @@ import (
 //
 // Recipe: thread-server
 func ExampleServer() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	ln, err := net.Listen("tcp4", "localhost:0")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	done := make(chan error, 1)
-	go func() { done <- (&threadserver.Server{}).Serve(ctx, ln) }()
+	stop := echotest.Start((&threadserver.Server{}).Serve, ln)
 
 	bash1, err := net.Dial("tcp4", ln.Addr().String())
 	if err != nil {
@@ -45,9 +42,7 @@ func ExampleServer() {
 	say("bash 1", bash1, "still here")
 	bash1.Close()
 	bash2.Close()
-
-	cancel()
-	fmt.Println("server stopped:", <-done)
+	fmt.Println("server stopped:", stop())
 	// Output:
 	// bash 1: "Hello\n" <nil>
 	// bash 2: "Ker Ker\n" <nil>

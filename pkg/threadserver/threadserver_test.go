@@ -18,17 +18,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 func target(max int) echotest.Target {
 	return echotest.Target{
 		Start: func(ctx context.Context, idle time.Duration) (net.Addr, func() error, error) {
-			ln, err := net.Listen("tcp4", "127.0.0.1:0")
-			if err != nil {
-				return nil, nil, err
-			}
-			done := make(chan error, 1)
-			go func() { done <- (&Server{MaxClients: max, IdleTimeout: idle}).Serve(ctx, ln) }()
-			return ln.Addr(), func() error { return <-done }, nil
-		},
-		Dial: func(ctx context.Context, addr net.Addr) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "tcp4", addr.String())
+			return echotest.Serve(ctx, "tcp4", "127.0.0.1:0", &Server{MaxClients: max, IdleTimeout: idle})
 		},
 	}
 }

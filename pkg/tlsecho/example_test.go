@@ -1,7 +1,6 @@
 package tlsecho_test
 
 import (
-	"context"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -9,9 +8,36 @@ import (
 	"net"
 	"os"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/pkg/echo"
 	"github.com/sockbook/sockbook/pkg/tlsecho"
 )
+
+// sClient plays "openssl s_client": it connects to addr over TLS,
+// trusting exactly cert.
+func sClient(addr string, cert tls.Certificate) *tls.Conn {
+	pool, err := tlsecho.CertPool(cert)
+	if err != nil {
+		log.Fatal(err)
+	}
+	conn, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pool})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return conn
+}
+
+// say sends line on conn, prints its echo and the TLS version, and hangs
+// up.
+func say(conn *tls.Conn, line string) {
+	got, err := echo.Exchange(conn, []byte(line))
+	conn.Close()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("echo: %s", got)
+	fmt.Println("version:", tls.VersionName(conn.ConnectionState().Version))
+}
 
 // A TLS echo server with a self-signed RSA certificate made in memory
 // answers a client that trusts exactly that certificate. Go's defaults
@@ -31,30 +57,13 @@ func ExampleServer() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- (&tlsecho.Server{TLS: cfg}).Serve(ctx, ln) }()
+	stop := echotest.Start((&tlsecho.Server{TLS: cfg}).Serve, ln)
 
 	// The certificate names 127.0.0.1 among its addresses, so the client
 	// verifies it against the address it dials.
-	pool, err := tlsecho.CertPool(cert)
-	if err != nil {
-		log.Fatal(err)
-	}
-	conn, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{RootCAs: pool})
-	if err != nil {
-		log.Fatal(err)
-	}
-	got, err := echo.Exchange(conn, []byte("Hello SSL\n"))
-	conn.Close()
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("echo: %s", got)
-	fmt.Println("version:", tls.VersionName(conn.ConnectionState().Version))
-
-	cancel()
-	fmt.Println("server stopped:", <-served)
+	conn := sClient(ln.Addr().String(), cert)
+	say(conn, "Hello SSL\n")
+	fmt.Println("server stopped:", stop())
 	// Output:
 	// echo: Hello SSL
 	// version: TLS 1.3
@@ -90,29 +99,11 @@ func ExampleEnabledCiphers() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- (&tlsecho.Server{TLS: cfg}).Serve(ctx, ln) }()
+	stop := echotest.Start((&tlsecho.Server{TLS: cfg}).Serve, ln)
 
-	pool, err := tlsecho.CertPool(cert)
-	if err != nil {
-		log.Fatal(err)
-	}
-	conn, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{RootCAs: pool})
-	if err != nil {
-		log.Fatal(err)
-	}
-	suite := tls.CipherSuiteName(conn.ConnectionState().CipherSuite)
-	got, err := echo.Exchange(conn, []byte("Hello "+suite+"\n"))
-	conn.Close()
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Printf("echo: %s", got)
-	fmt.Println("version:", tls.VersionName(conn.ConnectionState().Version))
-
-	cancel()
-	fmt.Println("server stopped:", <-served)
+	conn := sClient(ln.Addr().String(), cert)
+	say(conn, "Hello "+tls.CipherSuiteName(conn.ConnectionState().CipherSuite)+"\n")
+	fmt.Println("server stopped:", stop())
 	// Output:
 	// [
 	//   {

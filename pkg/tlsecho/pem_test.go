@@ -13,29 +13,25 @@ import (
 )
 
 func TestWritePEMRoundTrip(t *testing.T) {
-	for _, kt := range []tlsecho.KeyType{tlsecho.RSA2048, tlsecho.ECDSAP256} {
-		t.Run(kt.String(), func(t *testing.T) {
-			cert, err := tlsecho.NewSelfSigned(kt)
-			require.NoError(t, err)
-			dir := t.TempDir()
-			certPath, keyPath, err := tlsecho.WritePEM(dir, cert)
-			require.NoError(t, err)
-			assert.Equal(t, filepath.Join(dir, "cert.pem"), certPath)
-			assert.Equal(t, filepath.Join(dir, "key.pem"), keyPath)
+	forEachKeyType(t, func(t *testing.T, _ tlsecho.KeyType, cert tls.Certificate) {
+		dir := t.TempDir()
+		certPath, keyPath, err := tlsecho.WritePEM(dir, cert)
+		require.NoError(t, err)
+		assert.Equal(t, filepath.Join(dir, "cert.pem"), certPath)
+		assert.Equal(t, filepath.Join(dir, "key.pem"), keyPath)
 
-			fi, err := os.Stat(keyPath)
-			require.NoError(t, err)
-			assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "key file mode")
-			fi, err = os.Stat(certPath)
-			require.NoError(t, err)
-			assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), "certificate file mode")
+		fi, err := os.Stat(keyPath)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "key file mode")
+		fi, err = os.Stat(certPath)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), "certificate file mode")
 
-			loaded, err := tls.LoadX509KeyPair(certPath, keyPath)
-			require.NoError(t, err)
-			assert.Equal(t, cert.Certificate, loaded.Certificate)
-			assert.True(t, cert.PrivateKey.(interface{ Equal(crypto.PrivateKey) bool }).Equal(loaded.PrivateKey), "loaded key differs")
-		})
-	}
+		loaded, err := tls.LoadX509KeyPair(certPath, keyPath)
+		require.NoError(t, err)
+		assert.Equal(t, cert.Certificate, loaded.Certificate)
+		assert.True(t, cert.PrivateKey.(interface{ Equal(crypto.PrivateKey) bool }).Equal(loaded.PrivateKey), "loaded key differs")
+	})
 }
 
 // A key file left with a wider mode, say by an earlier tool, is tightened.

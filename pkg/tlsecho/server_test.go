@@ -22,28 +22,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// serve starts srv on a loopback port for the rest of the test and
-// returns its address. At cleanup it stops the server and requires a nil
-// return.
-func serve(t *testing.T, srv *tlsecho.Server) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err)
-		case <-time.After(20 * time.Second):
-			t.Error("server did not stop within 20 s")
-		}
-	})
-	return ln.Addr().String()
-}
-
 func serverConfig(t *testing.T, c tlsecho.Config) *tls.Config {
 	t.Helper()
 	cfg, err := c.TLSConfig()
@@ -79,14 +57,7 @@ func TestServerEchoSuite(t *testing.T) {
 	client := &tls.Config{RootCAs: trusting(t, cert), ServerName: "localhost"}
 	echotest.Run(t, echotest.Target{
 		Start: func(ctx context.Context, idle time.Duration) (net.Addr, func() error, error) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				return nil, nil, err
-			}
-			srv := &tlsecho.Server{TLS: cfg, Echo: echo.Handler{IdleTimeout: idle}}
-			done := make(chan error, 1)
-			go func() { done <- srv.Serve(ctx, ln) }()
-			return ln.Addr(), func() error { return <-done }, nil
+			return echotest.Serve(ctx, "tcp", "127.0.0.1:0", &tlsecho.Server{TLS: cfg, Echo: echo.Handler{IdleTimeout: idle}})
 		},
 		Dial: func(ctx context.Context, addr net.Addr) (net.Conn, error) {
 			d := tls.Dialer{Config: client}
@@ -107,7 +78,7 @@ func TestServerSurvivesBadClients(t *testing.T) {
 		HandshakeTimeout: time.Second,
 		Logger:           slog.New(slog.NewTextHandler(&logs, nil)),
 	}
-	addr := serve(t, srv)
+	addr := echotest.ServeTest(t, srv)
 	good := &tls.Config{RootCAs: trusting(t, cert)}
 
 	// A TLS client already talking must not be disturbed either.
@@ -204,7 +175,7 @@ func TestServerCipherSelection(t *testing.T) {
 		TLS:    serverConfig(t, tlsecho.Config{Certificates: []tls.Certificate{cert}, Ciphers: "ECDH-ECDSA-AES128-GCM-SHA256"}),
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 	}
-	addr := serve(t, srv)
+	addr := echotest.ServeTest(t, srv)
 	pool := trusting(t, cert)
 
 	t.Run("ClientOffersOnlyTheSuite", func(t *testing.T) {
@@ -257,7 +228,7 @@ func TestCipherSuitesAloneKeepTLS13(t *testing.T) {
 	ids, err := tlsecho.ParseCiphers("ECDH-ECDSA-AES128-GCM-SHA256")
 	require.NoError(t, err)
 	srv := &tlsecho.Server{TLS: &tls.Config{Certificates: []tls.Certificate{cert}, CipherSuites: ids}}
-	st := exchange(t, serve(t, srv), &tls.Config{RootCAs: trusting(t, cert)}, "plain\n")
+	st := exchange(t, echotest.ServeTest(t, srv), &tls.Config{RootCAs: trusting(t, cert)}, "plain\n")
 	assert.Equal(t, uint16(tls.VersionTLS13), st.Version)
 	assert.NotContains(t, ids, st.CipherSuite)
 }
@@ -268,7 +239,7 @@ func TestServerVersionPolicy(t *testing.T) {
 	tls10Client := &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS10}
 
 	t.Run("DefaultRefusesTLS10", func(t *testing.T) {
-		addr := serve(t, &tlsecho.Server{TLS: serverConfig(t, tlsecho.Config{Certificates: []tls.Certificate{cert}})})
+		addr := echotest.ServeTest(t, &tlsecho.Server{TLS: serverConfig(t, tlsecho.Config{Certificates: []tls.Certificate{cert}})})
 		c, err := tls.Dial("tcp", addr, tls10Client)
 		if err == nil {
 			c.Close()
@@ -279,7 +250,7 @@ func TestServerVersionPolicy(t *testing.T) {
 	// Measured on Go 1.26: with an explicit MinVersion of TLS 1.0 on both
 	// sides, TLS 1.0 is negotiated without GODEBUG=tls10server=1.
 	t.Run("LegacyAllowsTLS10", func(t *testing.T) {
-		addr := serve(t, &tlsecho.Server{TLS: serverConfig(t, tlsecho.Config{
+		addr := echotest.ServeTest(t, &tlsecho.Server{TLS: serverConfig(t, tlsecho.Config{
 			Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS10, AllowLegacyTLS10: true,
 		})})
 		st := exchange(t, addr, tls10Client, "Hello SSL\n")

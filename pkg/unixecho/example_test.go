@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/sockbook/sockbook/internal/echotest"
 	"github.com/sockbook/sockbook/pkg/echo"
 	"github.com/sockbook/sockbook/pkg/unixecho"
 )
@@ -25,15 +26,12 @@ func ExampleListen() {
 	defer os.RemoveAll(dir)
 	path := filepath.Join(dir, "domain.sock")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ln, err := unixecho.Listen(ctx, path)
+	ln, err := unixecho.Listen(context.Background(), path)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	done := make(chan error, 1)
-	go func() { done <- (&unixecho.Server{}).Serve(ctx, ln) }()
+	stop := echotest.Start((&unixecho.Server{}).Serve, net.Listener(ln))
 
 	conn, err := net.Dial("unix", path)
 	if err != nil {
@@ -43,9 +41,7 @@ func ExampleListen() {
 	reply, err := echo.Exchange(conn, []byte("Hello\n"))
 	conn.Close()
 	fmt.Printf("%s%v\n", reply, err)
-
-	cancel()
-	fmt.Println("server stopped:", <-done)
+	fmt.Println("server stopped:", stop())
 	_, err = os.Stat(path)
 	fmt.Println("socket file removed:", os.IsNotExist(err))
 	// Output:
