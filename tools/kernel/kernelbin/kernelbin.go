@@ -74,16 +74,11 @@ func ModuleDir(ctx context.Context) (string, error) {
 // holds a lock file while it builds, the others wait for it and then find
 // its binary.
 func Build(ctx context.Context, moduleDir string, log io.Writer) (string, error) {
-	key, err := inputsHash(moduleDir)
+	target, err := cachedPath(moduleDir)
 	if err != nil {
 		return "", err
 	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("kernelbin: %w", err)
-	}
-	dir := filepath.Join(cache, "sockbook")
-	target := filepath.Join(dir, "kernel-"+key[:16])
+	dir := filepath.Dir(target)
 	if _, err := os.Stat(target); err == nil {
 		return target, nil
 	}
@@ -122,6 +117,20 @@ func Build(ctx context.Context, moduleDir string, log io.Writer) (string, error)
 		return "", fmt.Errorf("kernelbin: %w", err)
 	}
 	return target, nil
+}
+
+// cachedPath returns where, in the user cache, Build keeps the kernel
+// built from the sources in moduleDir as they are now.
+func cachedPath(moduleDir string) (string, error) {
+	key, err := inputsHash(moduleDir)
+	if err != nil {
+		return "", err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	return filepath.Join(cache, "sockbook", "kernel-"+key[:16]), nil
 }
 
 // TablesDir returns the folder where Build keeps what it generated for the
