@@ -1,0 +1,19 @@
+import select
+import socket
+
+srv = socket.create_server(("localhost", 5566))
+srv.setblocking(False)
+ep = select.epoll()
+ep.register(srv.fileno(), select.EPOLLIN)
+conns = {}
+while True:
+    for fd, event in ep.poll():
+        if fd == srv.fileno():
+            conn, _ = srv.accept()
+            conns[conn.fileno()] = conn
+            ep.register(conn.fileno(), select.EPOLLIN)
+        elif msg := conns[fd].recv(1024):
+            conns[fd].sendall(msg)
+        else:
+            ep.unregister(fd)
+            conns.pop(fd).close()
