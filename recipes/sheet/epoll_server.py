@@ -2,7 +2,6 @@ import select
 import socket
 
 srv = socket.create_server(("localhost", 5566))
-srv.setblocking(False)
 ep = select.epoll()
 ep.register(srv.fileno(), select.EPOLLIN)
 conns = {}
@@ -12,8 +11,5 @@ while True:
             conn, _ = srv.accept()
             conns[conn.fileno()] = conn
             ep.register(conn.fileno(), select.EPOLLIN)
-        elif msg := conns[fd].recv(1024):
-            conns[fd].sendall(msg)
         else:
-            ep.unregister(fd)
-            conns.pop(fd).close()
+            conns[fd].sendall(conns[fd].recv(1024))

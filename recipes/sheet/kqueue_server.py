@@ -11,7 +11,5 @@ while True:
             conn, _ = srv.accept()
             conns[conn.fileno()] = conn
             kq.control([select.kevent(conn, select.KQ_FILTER_READ, select.KQ_EV_ADD)], 0)
-        elif msg := conns[ev.ident].recv(1024):
-            conns[ev.ident].sendall(msg)
         else:
-            conns.pop(ev.ident).close()
+            conns[ev.ident].sendall(conns[ev.ident].recv(1024))

@@ -11,8 +11,5 @@ while True:
             conn, _ = srv.accept()
             conns[conn.fileno()] = conn
             poller.register(conn, select.POLLIN)
-        elif msg := conns[fd].recv(1024):
-            conns[fd].sendall(msg)
         else:
-            poller.unregister(fd)
-            conns.pop(fd).close()
+            conns[fd].sendall(conns[fd].recv(1024))

@@ -4,11 +4,7 @@ import socket
 sel = selectors.DefaultSelector()
 
 def echo(conn):
-    if msg := conn.recv(1024):
-        conn.sendall(msg)
-    else:
-        sel.unregister(conn)
-        conn.close()
+    conn.sendall(conn.recv(1024))
 
 def accept(srv):
     sel.register(srv.accept()[0], selectors.EVENT_READ, echo)
