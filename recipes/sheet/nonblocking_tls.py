@@ -1,6 +1,4 @@
-import selectors
-import socket
-import ssl
+import selectors, socket, ssl
 
 ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
 ctx.load_cert_chain(certfile="cert.pem", keyfile="key.pem")
