@@ -111,7 +111,9 @@ func TestReadSheet(t *testing.T) {
 	assert.Contains(t, ep.Python, "select.epoll()")
 
 	dir := t.TempDir()
-	write := func(name, text string) { require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644)) }
+	write := func(name, text string) {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
 	write("tcp_echo.go", "package sheet\n\n// TCPEcho echoes.\nfunc TCPEcho() {}\n")
 	_, err = recipes.ReadSheet(dir)
 	require.ErrorContains(t, err, `needs a "Calls:" and a "Python:" line`)
