@@ -560,16 +560,25 @@ func TestCodeFits(t *testing.T) {
 		}
 		t.Logf("%d px: %d code blocks scroll sideways", width, total)
 	}
-	// A wrapped line continues further in than it starts, and its mark
-	// shows; a line that fits shows none.
+	// A wrapped line continues further in than it starts, after a mark,
+	// and starts where a line that fits with the same indentation does.
 	tb.do(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"chapters/06-event-loops.html"), chromedp.WaitVisible(".theme-button"))
 	got := js[[]float64](t, tb, `(() => {
+		const at = (node, i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return r.getBoundingClientRect().left; };
 		const w = [...document.querySelectorAll("code > .w1")].find(s => s.getClientRects()[0].height > 30);
+		const texts = document.createTreeWalker(w, NodeFilter.SHOW_TEXT);
+		let n, start;
+		while ((n = texts.nextNode()) && start === undefined) { const i = n.data.search(/[^\t ]/); if (i >= 0) start = at(n, i); }
+		let plain;
+		for (const c of w.closest("code").childNodes) {
+			const m = c.nodeType === 3 && c.data.match(/\n\t[^\t\n]/);
+			if (m) { plain = at(c, m.index + 2); break; }
+		}
 		const r = document.createRange(); r.selectNodeContents(w); const rects = [...r.getClientRects()];
-		const first = rects[0], last = rects[rects.length - 1];
-		return [last.left - first.left, parseFloat(getComputedStyle(w, "::before").left)]; })()`)
-	assert.Greater(t, got[0], 0.0, "the continuation is indented past the line's start")
-	assert.Greater(t, got[1], 0.0, "the mark sits in the line's indentation")
+		return [start, plain, rects[rects.length - 1].left - rects[0].left, parseFloat(getComputedStyle(w, "::before").left)]; })()`)
+	assert.InDelta(t, got[1], got[0], 1, "a line that may wrap starts where its indentation says")
+	assert.Greater(t, got[2], 0.0, "the continuation is indented past the line's start")
+	assert.Greater(t, got[3], 0.0, "the mark sits in the line's indentation")
 	assert.Empty(t, tb.takeErrors())
 }
 
