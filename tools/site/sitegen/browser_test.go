@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/sockbook/sockbook/internal/chromium"
 	"github.com/sockbook/sockbook/internal/testenv"
+	"github.com/sockbook/sockbook/recipes"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -518,6 +520,120 @@ func TestAnchorsOnPhone(t *testing.T) {
 	for _, p := range res.Pages {
 		tb.do(t, chromedp.Navigate(base+p), chromedp.WaitVisible(".theme-button"))
 		assert.LessOrEqual(t, js[int](t, tb, `document.documentElement.scrollWidth`), 360, "%s scrolls sideways at 360 px", p)
+	}
+	assert.Empty(t, tb.takeErrors())
+}
+
+// codeOverflow is a script counting the code blocks and outputs of a page
+// that scroll sideways.
+const codeOverflow = `[...document.querySelectorAll(".code pre, .output pre")].filter(p => p.scrollWidth > p.clientWidth + 1).length`
+
+// TestCodeFits opens every chapter of the repository's site at 1280 and
+// 1920 px: no code block or output may scroll sideways, and copying a
+// wrapped block still gives its source.
+func TestCodeFits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; not with -short")
+	}
+	t.Parallel()
+	bctx := startBrowser(t)
+	cfg := publishedConfig(Config{Root: repo, Out: t.TempDir()})
+	res, err := Build(cfg)
+	require.NoError(t, err)
+	base := serveSite(t, cfg.Out)
+	tb := newTab(t, bctx)
+	for _, width := range []int64{1280, 1920} {
+		tb.do(t, chromedp.EmulateViewport(width, 900))
+		total := 0
+		for _, p := range res.Pages {
+			if !strings.HasPrefix(p, "chapters/") && p != "cheatsheet.html" {
+				continue
+			}
+			tb.do(t, chromedp.Navigate(base+p), chromedp.WaitVisible(".theme-button"))
+			n := js[int](t, tb, codeOverflow)
+			total += n
+			assert.Zero(t, n, "%s at %d px: code blocks that scroll sideways", p, width)
+			// The copy button copies innerText; the wrapped lines' spans
+			// must not add line breaks to it.
+			assert.Zero(t, js[int](t, tb, `[...document.querySelectorAll(".code pre")].filter(p => p.checkVisibility() && p.innerText.replace(/\n$/, "") !== p.textContent.replace(/\n$/, "")).length`),
+				"%s at %d px: a block whose copied text is not its source", p, width)
+		}
+		t.Logf("%d px: %d code blocks scroll sideways", width, total)
+	}
+	// A wrapped line continues further in than it starts, after a mark,
+	// and starts where a line that fits with the same indentation does.
+	tb.do(t, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"chapters/06-event-loops.html"), chromedp.WaitVisible(".theme-button"))
+	got := js[[]float64](t, tb, `(() => {
+		const at = (node, i) => { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 1); return r.getBoundingClientRect().left; };
+		const w = [...document.querySelectorAll("code > .w1")].find(s => s.getClientRects()[0].height > 30);
+		const texts = document.createTreeWalker(w, NodeFilter.SHOW_TEXT);
+		let n, start;
+		while ((n = texts.nextNode()) && start === undefined) { const i = n.data.search(/[^\t ]/); if (i >= 0) start = at(n, i); }
+		let plain;
+		for (const c of w.closest("code").childNodes) {
+			const m = c.nodeType === 3 && c.data.match(/\n\t[^\t\n]/);
+			if (m) { plain = at(c, m.index + 2); break; }
+		}
+		const r = document.createRange(); r.selectNodeContents(w); const rects = [...r.getClientRects()];
+		return [start, plain, rects[rects.length - 1].left - rects[0].left, parseFloat(getComputedStyle(w, "::before").left)]; })()`)
+	assert.InDelta(t, got[1], got[0], 1, "a line that may wrap starts where its indentation says")
+	assert.Greater(t, got[2], 0.0, "the continuation is indented past the line's start")
+	assert.Greater(t, got[3], 0.0, "the mark sits in the line's indentation")
+	assert.Empty(t, tb.takeErrors())
+}
+
+// pdfPages counts the pages of a PDF that chromium printed.
+func pdfPages(pdf []byte) int {
+	return len(regexp.MustCompile(`/Type\s*/Page\b`).FindAll(pdf, -1))
+}
+
+// TestPrint prints the cheat sheet and the whole book of the repository's
+// site as chromium prints to PDF, on A4, into _site-shots: the cheat
+// sheet fits a few pages,
+// the book has every chapter, and in print no code is cut off and no
+// navigation or control shows.
+func TestPrint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser tests are slow; not with -short")
+	}
+	t.Parallel()
+	bctx := startBrowser(t)
+	cfg := publishedConfig(Config{Root: repo, Out: t.TempDir()})
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	base := serveSite(t, cfg.Out)
+	rs, err := loadRecipes(repo)
+	require.NoError(t, err)
+	shots := filepath.Join(repo, "_site-shots")
+	require.NoError(t, os.MkdirAll(shots, 0o755))
+	tb := newTab(t, bctx)
+	pages := map[string]int{}
+	for _, p := range []string{"cheatsheet.html", bookPath} {
+		tb.do(t, chromedp.Navigate(base+p), chromedp.WaitVisible(".theme-button"))
+		yes, no := true, false
+		res, err := chromedp.Call(tb.ctx, cdppage.PrintToPDF, cdppage.PrintToPDFParams{
+			PaperWidth: 8.27, PaperHeight: 11.69, PrintBackground: &yes, GenerateTaggedPDF: &no})
+		require.NoError(t, err, p)
+		pdf := res.Data
+		pages[p] = pdfPages(pdf)
+		require.NoError(t, os.WriteFile(filepath.Join(shots, strings.TrimSuffix(p, ".html")+".pdf"), pdf, 0o644))
+		t.Logf("%s: %d A4 pages, %d bytes of PDF", p, pages[p], len(pdf))
+	}
+	assert.LessOrEqual(t, pages["cheatsheet.html"], 10, "the cheat sheet prints on a few pages")
+	assert.GreaterOrEqual(t, pages[bookPath], len(recipes.Chapters(rs)), "each chapter starts a page")
+
+	_, err = chromedp.Call(tb.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+	require.NoError(t, err)
+	// 718 px: an A4 page's printable width at 96 dpi.
+	tb.do(t, chromedp.EmulateViewport(718, 1000))
+	for _, p := range []string{"cheatsheet.html", bookPath} {
+		tb.do(t, chromedp.Navigate(base+p), chromedp.WaitReady("main"))
+		assert.Zero(t, js[int](t, tb, codeOverflow), "%s in print: code cut off", p)
+		for _, sel := range []string{".top", ".sidebar", ".toc", ".pager", ".copy", ".search-button"} {
+			assert.Zero(t, js[int](t, tb, `[...document.querySelectorAll(`+strconv.Quote(sel)+`)].filter(e => e.getClientRects().length > 0).length`), "%s in print: %s shows", p, sel)
+		}
+		assert.Equal(t, js[string](t, tb, `getComputedStyle(document.body).color`),
+			js[string](t, tb, `getComputedStyle(document.querySelector("main p a, main li a")).color`), "%s in print: links read as text", p)
 	}
 	assert.Empty(t, tb.takeErrors())
 }

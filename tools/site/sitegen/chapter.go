@@ -21,7 +21,6 @@ type chapter struct {
 	File    string // repository path, "notebooks/02-tcp.ipynb"
 	Path    string // site path, "chapters/02-tcp.html"
 	Recipes []recipeRef
-	cheats  map[string]*cheat
 	tables  []template.HTML
 	page    *page
 	disk    string // where the notebook was read from
@@ -30,13 +29,6 @@ type chapter struct {
 // A recipeRef is a recipe section found in a notebook.
 type recipeRef struct {
 	Slug, Title string
-}
-
-// A cheat is a recipe's key lines and their output, for the cheat sheet.
-type cheat struct {
-	Code    template.HTML // highlighted
-	Outputs template.HTML
-	Tagged  bool // the cell carries the "cheatsheet" tag, so it wins over the section's first code cell
 }
 
 // renderChapters renders every notebook into its chapter page. Chapters
@@ -57,14 +49,14 @@ func (s *site) renderChapters(nbs []notebook) ([]*chapter, error) {
 }
 
 // renderChapter renders a notebook's cells into its page and collects its
-// recipes, cheat sheet entries and reference tables.
+// recipes and reference tables.
 func (s *site) renderChapter(f notebook) (*chapter, error) {
 	nb, err := nbformat.ReadFile(f.disk)
 	if err != nil {
 		return nil, err
 	}
 	ch := &chapter{Name: f.Name, Number: chapterNumber(f.Name), Title: chapterTitle(f.Name), File: f.File, Path: f.Path,
-		disk: f.disk, cheats: map[string]*cheat{}}
+		disk: f.disk}
 	ids := idSet{}
 	for _, c := range nb.Cells {
 		if slug := c.Recipe(); slug != "" {
@@ -76,10 +68,8 @@ func (s *site) renderChapter(f notebook) (*chapter, error) {
 	}
 	var body strings.Builder
 	p := &page{Path: ch.Path, Kind: "chapter", Chapter: ch}
-	var section string // slug of the recipe section being read
 	for i, c := range nb.Cells {
 		if slug := c.Recipe(); slug != "" {
-			section = slug
 			r, ok := s.bySlug[slug]
 			title := slug
 			if ok {
@@ -124,9 +114,6 @@ func (s *site) renderChapter(f notebook) (*chapter, error) {
 			var code strings.Builder
 			s.highlight(&code, "go", c.Source)
 			fmt.Fprintf(&body, "<div class=\"cell code-cell\"%s>\n%s%s%s</div>\n", attr, cellBadges(c), code.String(), outs)
-			if cur := ch.cheats[section]; section != "" && (cur == nil || c.HasTag("cheatsheet") && !cur.Tagged) {
-				ch.cheats[section] = &cheat{Code: template.HTML(code.String()), Outputs: outs, Tagged: c.HasTag("cheatsheet")}
-			}
 		case "raw":
 			// Raw cells are for other converters; the site shows nothing.
 		}
@@ -159,11 +146,7 @@ func (s *site) collectTables(file, src string) ([]template.HTML, error) {
 func cellBadges(c *nbformat.Cell) string {
 	var badges []string
 	for _, r := range c.Requires() {
-		label := map[string]string{"root": "needs root", "afalg": "needs AF_ALG", "ipv6": "needs IPv6", "linux": "Linux only"}[r]
-		if label == "" {
-			label = "needs " + r
-		}
-		badges = append(badges, label)
+		badges = append(badges, needLabel(r))
 	}
 	if c.HasTag("skip-execution") {
 		badges = append(badges, "not run when the notebook is checked")
@@ -181,6 +164,16 @@ func cellBadges(c *nbformat.Cell) string {
 	}
 	b.WriteString("</p>\n")
 	return b.String()
+}
+
+// needLabel is the badge text of a requirement name, as the notebooks'
+// "requires" metadata and recipes.Recipe.Requirements spell them.
+func needLabel(r string) string {
+	if label, ok := map[string]string{"root": "needs root", "afalg": "needs AF_ALG", "ipv6": "needs IPv6",
+		"linux": "Linux only", "bsd": "BSD and macOS only"}[r]; ok {
+		return label
+	}
+	return "needs " + r
 }
 
 var ansi = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")

@@ -23,7 +23,18 @@ import (
 // class names (k, s, c, ...). Colours come from the style sheet, so one
 // page serves both themes. Tokens drawn like plain text in both themes get
 // no element, and neighbours of one class share one: pages stay small.
+//
+// A line wider than wrapColumns may wrap on a wide screen, where code
+// wraps instead of scrolling: it is held in a span of class wN, N its
+// indentation in tab stops, so the style sheet can indent its
+// continuation under it and mark it.
 func (s *site) highlight(w io.Writer, lang, code string) {
+	s.highlightWrap(w, lang, code, wrapColumns)
+}
+
+// highlightWrap is highlight for code shown in a column that wraps lines
+// wider than wrap columns.
+func (s *site) highlightWrap(w io.Writer, lang, code string, wrap int) {
 	lexer := lexers.Get(lang)
 	if lang == "" || lexer == nil {
 		lexer = lexers.Fallback
@@ -35,33 +46,94 @@ func (s *site) highlight(w io.Writer, lang, code string) {
 		// Lexers fail only on pathological input; plain text is still readable.
 		io.WriteString(w, escapeText(code))
 	} else {
-		var run strings.Builder
-		runClass := ""
-		flush := func() {
-			if run.Len() == 0 {
-				return
-			}
-			if runClass == "" {
-				io.WriteString(w, escapeText(run.String()))
-			} else {
-				fmt.Fprintf(w, `<span class=%s>%s</span>`, runClass, escapeText(run.String()))
-			}
-			run.Reset()
-		}
+		var line []chroma.Token
 		for tok := it(); tok != chroma.EOF; tok = it() {
-			class := tokenClass(tok.Type)
-			if s.plain[class] {
-				class = ""
+			for {
+				before, after, found := strings.Cut(tok.Value, "\n")
+				line = append(line, chroma.Token{Type: tok.Type, Value: before})
+				if !found {
+					break
+				}
+				s.writeLine(w, line, wrap)
+				io.WriteString(w, "\n")
+				line, tok.Value = line[:0], after
 			}
-			if class != runClass && strings.TrimSpace(tok.Value) != "" {
-				flush()
-				runClass = class
-			}
-			run.WriteString(tok.Value)
 		}
-		flush()
+		s.writeLine(w, line, wrap)
 	}
 	io.WriteString(w, "</code></pre></div>\n")
+}
+
+// wrapColumns is the widest line, in columns with tabs of 4, that never
+// wraps where code wraps: a code block of the narrowest layout that wraps
+// (75rem and up, see style.css) holds 73; a printed page about 85.
+const wrapColumns = 72
+
+// sheetWrapColumns is wrapColumns for the cheat sheet, whose two printed
+// columns hold about 60.
+const sheetWrapColumns = 56
+
+// maxWrapIndent is the deepest indentation, in tab stops, style.css has a
+// wN class for; deeper lines continue at that depth.
+const maxWrapIndent = 6
+
+// writeLine writes one line of tokens, without its newline, marked as
+// one that may wrap if it is wider than wrap columns.
+func (s *site) writeLine(w io.Writer, line []chroma.Token, wrap int) {
+	var text strings.Builder
+	for _, tok := range line {
+		text.WriteString(tok.Value)
+	}
+	width, indent := columns(text.String())
+	if width > wrap {
+		fmt.Fprintf(w, `<span class=w%d>`, min(indent/4, maxWrapIndent))
+		defer io.WriteString(w, "</span>")
+	}
+	var run strings.Builder
+	runClass := ""
+	flush := func() {
+		if run.Len() == 0 {
+			return
+		}
+		if runClass == "" {
+			io.WriteString(w, escapeText(run.String()))
+		} else {
+			fmt.Fprintf(w, `<span class=%s>%s</span>`, runClass, escapeText(run.String()))
+		}
+		run.Reset()
+	}
+	for _, tok := range line {
+		class := tokenClass(tok.Type)
+		if s.plain[class] {
+			class = ""
+		}
+		if class != runClass && strings.TrimSpace(tok.Value) != "" {
+			flush()
+			runClass = class
+		}
+		run.WriteString(tok.Value)
+	}
+	flush()
+}
+
+// columns returns how wide line is and how wide its leading white space
+// is, in columns, with tab stops every 4 as the style sheet sets them.
+func columns(line string) (width, indent int) {
+	lead := true
+	for _, r := range line {
+		if r == '\t' {
+			width += 4 - width%4
+		} else {
+			width++
+		}
+		if lead && r != '\t' && r != ' ' {
+			lead, indent = false, width-1
+		}
+	}
+	if lead {
+		indent = width
+	}
+	return width, indent
 }
 
 // escapeText escapes text outside of attributes, where quotes need no

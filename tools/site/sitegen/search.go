@@ -122,10 +122,10 @@ func genericHeadings(pages []*page) map[string]bool {
 
 // searchIndex builds the index: one entry per page, holding what comes
 // before its first section and its generic sections, and one per h2
-// section, holding its h3s and below. The cheat sheet and the reference
-// repeat the chapters, so only their titles are indexed. Python names of
-// the chapters' Python → Go tables are added to every section whose code
-// uses a Go name of the same row.
+// section, holding its h3s and below. The cheat sheet, the reference and
+// the book repeat the chapters, so only their titles are indexed. Python
+// names of the chapters' Python → Go tables are added to every section
+// whose code uses a Go name of the same row.
 func searchIndex(pages []*page, python map[string][]string) []*searchEntry {
 	generic := genericHeadings(pages)
 	var all []*searchEntry
@@ -136,7 +136,7 @@ func searchIndex(pages []*page, python map[string][]string) []*searchEntry {
 			pageEntry.URL = "index.html"
 		}
 		all = append(all, pageEntry)
-		if p.Kind == "cheatsheet" || p.Kind == "reference" {
+		if p.Kind == "cheatsheet" || p.Kind == "reference" || p.Kind == "book" {
 			continue
 		}
 		cur := pageEntry

@@ -42,6 +42,10 @@ type Config struct {
 	Tutorials string // folder holding README.md, lessons/ and exercises/
 	Assets    string // folder holding templates/ and assets/
 
+	// Sheet is the folder of the cheat sheet's snippets, package
+	// recipes/sheet. Default: Root/recipes/sheet.
+	Sheet string
+
 	// Benchmarks is the folder `go run ./tools/bench` writes its results
 	// to: NAME.md files with their charts (*.svg) beside them. When it
 	// holds any .md file the site gets a benchmarks page, one section per
@@ -110,7 +114,11 @@ func Build(cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sitegen: %w", err)
 	}
-	pages := readingOrder(chapters, course, s.cheatSheet(chapters), reference(chapters), bench)
+	sheet, err := s.cheatSheet(chapters)
+	if err != nil {
+		return nil, fmt.Errorf("sitegen: %w", err)
+	}
+	pages := readingOrder(chapters, course, sheet, reference(chapters), bench, book(chapters))
 	for _, ch := range chapters {
 		ch.page.Source = ch.File
 	}
@@ -140,6 +148,9 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.Assets == "" {
 		cfg.Assets = filepath.Join(cfg.Root, "site")
+	}
+	if cfg.Sheet == "" {
+		cfg.Sheet = filepath.Join(cfg.Root, "recipes", "sheet")
 	}
 	if cfg.Benchmarks == "" {
 		cfg.Benchmarks = filepath.Join(cfg.Root, filepath.FromSlash(benchRepoDir))
@@ -222,9 +233,10 @@ type page struct {
 }
 
 // readingOrder returns every page, linked prev/next: home, the chapters,
-// the course (each lesson followed by its exercises), the cheat sheet, the reference and, when there is one, the
-// benchmarks page.
-func readingOrder(chapters []*chapter, c *course, cheats, ref, bench *page) []*page {
+// the course (each lesson followed by its exercises), the cheat sheet,
+// the reference, the benchmarks page when there is one, and the whole
+// book on one page.
+func readingOrder(chapters []*chapter, c *course, cheats, ref, bench, all *page) []*page {
 	pages := []*page{{Path: "index.html", Title: "sockbook", Kind: "home"}}
 	for _, ch := range chapters {
 		pages = append(pages, ch.page)
@@ -237,6 +249,7 @@ func readingOrder(chapters []*chapter, c *course, cheats, ref, bench *page) []*p
 	if bench != nil {
 		pages = append(pages, bench)
 	}
+	pages = append(pages, all)
 	for i, p := range pages {
 		if i > 0 {
 			p.Prev = pages[i-1]

@@ -80,7 +80,8 @@ func TestCheatSheet(t *testing.T) {
 	rs, err := recipes.All()
 	require.NoError(t, err)
 	for _, r := range rs {
-		assert.Contains(t, sheet, `id="`+r.Slug+`"`, "every recipe is on the cheat sheet")
+		assert.Contains(t, sheet, `<h3 id="`+r.Slug+`"`, "every recipe is on the cheat sheet")
+		assert.Contains(t, sheet, `<li><a href="#`+r.Slug+`">`, "and in its contents list")
 	}
 	section := func(slug string) string {
 		_, after, ok := strings.Cut(sheet, `<h3 id="`+slug+`"`)
@@ -88,12 +89,70 @@ func TestCheatSheet(t *testing.T) {
 		before, _, _ := strings.Cut(after, "</section>")
 		return before
 	}
-	assert.Contains(t, section("tcp-echo"), "sample &lt;key&gt; line", "a cell tagged cheatsheet wins")
-	assert.NotContains(t, section("tcp-echo"), "net.Listen")
-	assert.Contains(t, section("tcp-echo"), `href="chapters/02-tcp.html#tcp-echo"`)
-	assert.Contains(t, section("epoll-server"), "EpollCreate1", "without a tag, the section's first code cell")
-	assert.Contains(t, section("hostname"), "Not written yet")
-	assert.Contains(t, section("hostname"), `data-status="missing"`)
+	epoll := section("epoll-server")
+	assert.Contains(t, epoll, `href="chapters/06-event-loops.html#epoll-server"`, "the title leads to the section")
+	assert.Contains(t, epoll, `<code>unix.EpollWait</code>`, "the calls it is about")
+	assert.Contains(t, epoll, `<span class="badge">Linux only</span>`)
+	assert.Contains(t, epoll, `data-lang="go"`)
+	assert.Contains(t, epoll, `EpollWait</span>(`, "the snippet of recipes/sheet, highlighted")
+	assert.Contains(t, epoll, `data-lang="python"`)
+	assert.Contains(t, epoll, `epoll()`)
+	assert.NotContains(t, epoll, "// Calls:", "the doc comment is not shown")
+	assert.True(t, strings.HasPrefix(section("hostname"), ">Get Hostname</h3>"), "no link where the sample has no chapter")
+	assert.Less(t, strings.Index(sheet, `id="chapter-01-addresses"`), strings.Index(sheet, `id="chapter-09-sniffers"`))
+}
+
+func TestCheatSheetWithoutSnippets(t *testing.T) {
+	cfg := sampleConfig(t)
+	cfg.Sheet = t.TempDir()
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	sheet := read(t, cfg.Out, "cheatsheet.html")
+	assert.Equal(t, 35, strings.Count(sheet, "Not written yet"))
+	assert.Equal(t, 35, strings.Count(sheet, `data-status="missing"`))
+
+	require.NoError(t, os.WriteFile(filepath.Join(cfg.Sheet, "tcp_echo.go"), []byte("package sheet\n\nfunc TCPEcho() {}\n"), 0o644))
+	_, err = Build(cfg)
+	require.ErrorContains(t, err, `tcp_echo.go: TCPEcho: the doc comment needs a "Calls:" and a "Python:" line`, "a broken snippet fails the build")
+}
+
+func TestBook(t *testing.T) {
+	out := buildSample(t)
+	b := read(t, out, "book.html")
+	assert.Less(t, strings.Index(b, `<section class="book-chapter" id="chapter-02-tcp"`), strings.Index(b, `<section class="book-chapter" id="chapter-06-event-loops"`), "chapters in course order")
+	assert.Contains(t, b, `<div class="output stdout">`, "with their outputs")
+	assert.Contains(t, b, `href="#epoll-server"`, "links between chapters stay on the page")
+	assert.Contains(t, b, `href="course/index.html"`, "other links are rebased from chapters/")
+	assert.NotContains(t, b, `href="../`)
+	ids := map[string]int{}
+	for _, m := range idAttr.FindAllStringSubmatch(b, -1) {
+		ids[m[1]]++
+	}
+	for id, n := range ids {
+		assert.Equal(t, 1, n, "id %q is unique on the page", id)
+	}
+	assert.Contains(t, read(t, out, "index.html"), `<a href="book.html">The whole book on one page</a>`, "every footer links it")
+	broken, err := CheckLinks(out)
+	require.NoError(t, err)
+	assert.Empty(t, broken)
+}
+
+func TestRebase(t *testing.T) {
+	own := map[string]string{"tcp-echo": "tcp-echo", "summary": "02-tcp-summary"}
+	byFile := map[string]map[string]string{"02-tcp.html": own, "06-event-loops.html": {"epoll-server": "epoll-server"}}
+	inBook := map[string]string{"02-tcp.html": "chapter-02-tcp", "06-event-loops.html": "chapter-06-event-loops"}
+	for in, want := range map[string]string{
+		"#summary":                         "#02-tcp-summary",
+		"#elsewhere":                       "#elsewhere",
+		"06-event-loops.html#epoll-server": "#epoll-server",
+		"06-event-loops.html":              "#chapter-06-event-loops",
+		"07-sendfile.html#x":               "chapters/07-sendfile.html#x",
+		"../course/index.html":             "course/index.html",
+		"https://example.org/a.html":       "https://example.org/a.html",
+		"data:image/png;base64,AA":         "data:image/png;base64,AA",
+	} {
+		assert.Equal(t, want, rebase(in, own, byFile, inBook), in)
+	}
 }
 
 func TestReferenceCollectsTables(t *testing.T) {
@@ -146,7 +205,16 @@ func TestCheckLinksFindsBreakage(t *testing.T) {
 }
 
 func TestCoverage(t *testing.T) {
-	out := buildSample(t)
+	cfg := sampleConfig(t)
+	cfg.Sheet = t.TempDir() // the snippets of two of the four claimed recipes
+	for _, f := range []string{"tcp_echo.go", "tcp_echo.py", "epoll_server.go", "epoll_server.py"} {
+		data, err := os.ReadFile(filepath.Join(repo, "recipes", "sheet", f))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(cfg.Sheet, f), data, 0o644))
+	}
+	_, err := Build(cfg)
+	require.NoError(t, err)
+	out := cfg.Out
 	rs, err := recipes.All()
 	require.NoError(t, err)
 	claim := map[string]bool{"tcp-echo": true, "epoll-server": true, "hostname": true, "tcp-echo-ipv6": true}
@@ -168,9 +236,7 @@ func TestEmptyContent(t *testing.T) {
 	cfg.Notebooks, cfg.Tutorials, cfg.Benchmarks = t.TempDir(), t.TempDir(), t.TempDir()
 	res, err := Build(cfg)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"index.html", "course/index.html", "cheatsheet.html", "reference.html"}, res.Pages)
-	sheet := read(t, cfg.Out, "cheatsheet.html")
-	assert.Equal(t, 35, strings.Count(sheet, "Not written yet"))
+	assert.Equal(t, []string{"index.html", "course/index.html", "cheatsheet.html", "reference.html", "book.html"}, res.Pages)
 	for _, f := range []string{"404.html", "sitemap.xml", "search-index.js", "assets/style.css", "assets/site.js"} {
 		assert.FileExists(t, filepath.Join(cfg.Out, f))
 	}
@@ -273,7 +339,7 @@ func TestBenchmarksPage(t *testing.T) {
 	cfg := sampleConfig(t)
 	res, err := Build(cfg)
 	require.NoError(t, err)
-	assert.Equal(t, "benchmarks.html", res.Pages[len(res.Pages)-1])
+	assert.Equal(t, []string{"benchmarks.html", "book.html"}, res.Pages[len(res.Pages)-2:])
 	assert.Contains(t, read(t, cfg.Out, "index.html"), `<a href="benchmarks.html">Benchmarks</a>`, "the top bar links the page")
 	page := read(t, cfg.Out, "benchmarks.html")
 	assert.Equal(t, 1, strings.Count(page, "<h1"), "each file's title is a section heading, not a second h1")

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -106,7 +107,7 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 	if err != nil {
 		return err
 	}
-	css = append(css, highlightCSS()...)
+	css = append(compactCSS(css), highlightCSS()...)
 	if err := writeFile(filepath.Join(out, "assets", "style.css"), css); err != nil {
 		return err
 	}
@@ -114,6 +115,9 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 		data, err := os.ReadFile(filepath.Join(s.cfg.Assets, "assets", name))
 		if err != nil {
 			return err
+		}
+		if name == "site.js" {
+			data = compactScript(data)
 		}
 		if err := writeFile(filepath.Join(out, "assets", name), data); err != nil {
 			return err
@@ -146,6 +150,37 @@ func (s *site) write(pages []*page, chapters []*chapter, c *course, charts []cha
 		}
 	}
 	return os.WriteFile(filepath.Join(out, marker), nil, 0o644)
+}
+
+var cssComment = regexp.MustCompile(`(?s)/\*.*?\*/`)
+
+// compactCSS drops the comments, indentation and blank lines of a style
+// sheet: every page loads it, and they count against the page budget.
+// style.css holds no string in which that would change anything.
+func compactCSS(css []byte) []byte {
+	var out bytes.Buffer
+	for _, line := range strings.Split(cssComment.ReplaceAllString(string(css), ""), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			out.WriteString(line)
+			out.WriteByte('\n')
+		}
+	}
+	return out.Bytes()
+}
+
+// compactScript drops the indentation, blank lines and whole-line //
+// comments of a script, for the same reason. Line breaks stay, so
+// automatic semicolons do not change; site.js has no template literals or
+// continued strings, in which a line's start would be text.
+func compactScript(js []byte) []byte {
+	var out bytes.Buffer
+	for _, line := range strings.Split(string(js), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "//") {
+			out.WriteString(line)
+			out.WriteByte('\n')
+		}
+	}
+	return out.Bytes()
 }
 
 // prepareOut empties out, which must be missing, empty, or an earlier
