@@ -1,7 +1,5 @@
 //go:build solution
 
-// Package byteorder swaps bytes by hand and encodes a small header in network
-// byte order.
 package byteorder
 
 import (
@@ -15,18 +13,6 @@ func Swap16(x uint16) uint16 { return x>>8 | x<<8 }
 // Swap32 reverses the four bytes of x.
 func Swap32(x uint32) uint32 {
 	return x>>24 | x>>8&0xff00 | x<<8&0xff0000 | x<<24
-}
-
-// HeaderLen is the size of a Header on the wire.
-const HeaderLen = 8
-
-// Header is the fixed header of a made-up protocol, sent in network byte
-// order.
-type Header struct {
-	Version uint8
-	Flags   uint8
-	Length  uint16
-	Seq     uint32
 }
 
 // MarshalBinary returns the header's HeaderLen bytes in network byte order.

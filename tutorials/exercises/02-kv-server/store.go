@@ -1,6 +1,16 @@
+// Package kvserver is a key-value service with a line protocol, served by
+// socketserver.Server, the Go counterpart of Python's ThreadingTCPServer.
 package kvserver
 
 import "sync"
+
+// MaxLine is the longest command line, in bytes, without its line end.
+const MaxLine = 1024
+
+// Handler serves the line protocol on one connection, over Store.
+type Handler struct {
+	Store *Store
+}
 
 // A Store is a map of strings that many connections may use at once. It is
 // given: the exercise is the handler in front of it.

@@ -1,6 +1,5 @@
 //go:build solution
 
-// Package frame sends messages over a byte stream with a 4-byte length prefix.
 package frame
 
 import (
@@ -13,9 +12,6 @@ import (
 	"net"
 	"sync"
 )
-
-// MaxFrame is the largest message WriteFrame sends and ReadFrame accepts.
-const MaxFrame = 1 << 20
 
 // WriteFrame writes msg to w, preceded by its length as 4 big-endian bytes.
 func WriteFrame(w io.Writer, msg []byte) error {

@@ -1,7 +1,5 @@
 //go:build !solution
 
-// Package pin is a TLS client that trusts exactly one certificate, identified
-// by its SHA-256 fingerprint.
 package pin
 
 import (
@@ -10,9 +8,6 @@ import (
 	"crypto/x509"
 	"errors"
 )
-
-// ErrPinMismatch reports that the server's certificate is not the pinned one.
-var ErrPinMismatch = errors.New("certificate does not match the pin")
 
 // Fingerprint returns the SHA-256 digest of cert's DER encoding.
 func Fingerprint(cert *x509.Certificate) [32]byte {

@@ -1,7 +1,5 @@
 //go:build !solution
 
-// Package discovery finds services on a local network by broadcast: a client
-// asks everyone at once, and each responder answers it alone.
 package discovery
 
 import (
@@ -11,16 +9,6 @@ import (
 	"net/netip"
 	"time"
 )
-
-// Query is the datagram a client broadcasts; a responder answers exactly
-// this, and nothing else.
-const Query = "DISCOVER"
-
-// A Peer is one answer to a query: where it came from and the name it gave.
-type Peer struct {
-	Addr netip.AddrPort
-	Name string
-}
 
 // EnableBroadcast sets SO_BROADCAST on c, so that c may send to a broadcast
 // address.

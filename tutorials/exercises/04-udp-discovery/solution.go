@@ -1,7 +1,5 @@
 //go:build solution
 
-// Package discovery finds services on a local network by broadcast: a client
-// asks everyone at once, and each responder answers it alone.
 package discovery
 
 import (
@@ -19,16 +17,6 @@ import (
 
 	"golang.org/x/sys/unix"
 )
-
-// Query is the datagram a client broadcasts; a responder answers exactly
-// this, and nothing else.
-const Query = "DISCOVER"
-
-// A Peer is one answer to a query: where it came from and the name it gave.
-type Peer struct {
-	Addr netip.AddrPort
-	Name string
-}
 
 // setInt sets one integer SOL_SOCKET option on the socket behind rc.
 func setInt(rc syscall.RawConn, opt int, name string) error {

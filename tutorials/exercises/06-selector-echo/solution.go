@@ -1,7 +1,5 @@
 //go:build solution
 
-// Package selectorecho is an echo server whose loop knows nothing but a
-// Selector: every registration carries, as its data, the handler to call.
 package selectorecho
 
 import (
@@ -12,10 +10,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/selectors"
 	"golang.org/x/sys/unix"
 )
-
-// MaxPending is how many bytes a client may have sent and not yet had back
-// before the server stops reading from it.
-const MaxPending = 64 << 10
 
 // tick bounds each wait, so that the loop notices ctx ending.
 const tick = 50 * time.Millisecond

@@ -1,8 +1,5 @@
 //go:build !solution
 
-// Package tlsstates drives crypto/tls over a non-blocking socket, and
-// records when TLS had to wait for the socket to be readable or writable:
-// the states OpenSSL reports as SSL_ERROR_WANT_READ and WANT_WRITE.
 package tlsstates
 
 import (
@@ -10,25 +7,6 @@ import (
 	"net"
 	"time"
 )
-
-// A State is why a TLS connection had to wait for its socket.
-type State int
-
-// The states, as Python's ssl.SSLWantReadError and SSLWantWriteError.
-const (
-	WantRead  State = iota + 1 // a read found no data (EAGAIN)
-	WantWrite                  // a write found the send buffer full (EAGAIN)
-)
-
-func (s State) String() string {
-	switch s {
-	case WantRead:
-		return "want-read"
-	case WantWrite:
-		return "want-write"
-	}
-	return "State(?)"
-}
 
 // Conn is a net.Conn over a non-blocking socket, for tls.Client and
 // tls.Server: where a read or write would block it records the State,
