@@ -111,11 +111,11 @@ func runAESGCM(ctx context.Context, args []string, common *commonFlags) (*Report
 				kernelMissing = note
 			}
 			t.Rows = append(t.Rows, []string{be.name, "n/a", "n/a", "n/a", note})
-			chart.Bars = append(chart.Bars, Bar{Label: be.name, Missing: true})
+			chart.Bars = append(chart.Bars, Bar{Label: be.name, Series: be.name, Missing: true})
 			continue
 		}
 		t.Rows = append(t.Rows, []string{be.name, formatValue(median(us)), formatValue(median(mib)), formatValue(median(cpu)), ""})
-		chart.Bars = append(chart.Bars, Bar{Label: be.name, Value: median(mib)})
+		chart.Bars = append(chart.Bars, Bar{Label: be.name, Series: be.name, Value: median(mib)})
 	}
 	if kernelMissing != "" {
 		r.Notes = append(r.Notes, "This machine's kernel has no AF_ALG, so only crypto/cipher was measured here. "+

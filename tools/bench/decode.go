@@ -201,7 +201,7 @@ func runDecode(ctx context.Context, args []string, common *commonFlags) (*Report
 		ns, allocs, bytes := figures(d)
 		speed := anchorNs[d.packet] / ns
 		t.Rows = append(t.Rows, []string{d.packet, d.name, formatValue(ns), formatValue(allocs), formatValue(bytes), formatValue(speed) + "×"})
-		chart.Bars = append(chart.Bars, Bar{Label: shortDecoder(d), Value: ns})
+		chart.Bars = append(chart.Bars, Bar{Label: shortDecoder(d), Series: decoderSeries(d), Value: ns})
 		if d.name == "sniff Decode (reused values)" {
 			verdict := "**met**"
 			if speed < 1 || allocs > 0 {
@@ -219,6 +219,17 @@ func runDecode(ctx context.Context, args []string, common *commonFlags) (*Report
 	r.Tables = []Table{t}
 	r.Charts = []Chart{chart}
 	return r, nil
+}
+
+// decoderSeries names the way of decoding d uses, the same for both
+// packets: Decode into reused values, the Parse functions, or gopacket.
+func decoderSeries(d decoder) string {
+	return map[string]string{
+		"sniff Decode (reused values)": "sniff Decode",
+		"sniff ParseIPv4+ParseTCP":     "sniff Parse",
+		"sniff ParseARP":               "sniff Parse",
+		"gopacket DecodingLayerParser": "gopacket",
+	}[d.name]
 }
 
 func shortDecoder(d decoder) string {

@@ -112,14 +112,14 @@ func (b *echoBench) summarize(r *Report, runs []EchoRun, idle []IdleRun) {
 			f := figuresOf(runs, kind, mode)
 			if !f.ok {
 				t.Rows = append(t.Rows, []string{kind, "failed: " + strings.Join(f.errs, "; "), "", "", "", "", "", "", "", "", ""})
-				perSec.Bars = append(perSec.Bars, Bar{Label: kind, Missing: true})
-				cpu.Bars = append(cpu.Bars, Bar{Label: kind, Missing: true})
+				perSec.Bars = append(perSec.Bars, Bar{Label: kind, Series: kind, Missing: true})
+				cpu.Bars = append(cpu.Bars, Bar{Label: kind, Series: kind, Missing: true})
 				continue
 			}
 			t.Rows = append(t.Rows, []string{kind, formatValue(f.perSec), micros(f.p50), micros(f.p99),
 				per100k(f.user), per100k(f.sys), per100k(f.onCPU), formatValue(f.syscalls), formatValue(f.switches), strconv.Itoa(f.threads)})
-			perSec.Bars = append(perSec.Bars, Bar{Label: kind, Value: f.perSec})
-			cpu.Bars = append(cpu.Bars, Bar{Label: kind, Value: f.onCPU * 1e5 / 1e9})
+			perSec.Bars = append(perSec.Bars, Bar{Label: kind, Series: kind, Value: f.perSec})
+			cpu.Bars = append(cpu.Bars, Bar{Label: kind, Series: kind, Value: f.onCPU * 1e5 / 1e9})
 		}
 		r.Tables = append(r.Tables, t)
 		if mode == "closed" {
@@ -246,7 +246,7 @@ func (b *echoBench) idleTable(idle []IdleRun) (Table, Chart) {
 		row = append(row, kib(used), strconv.Itoa(ir.Held), strconv.FormatInt(ir.Failed, 10), note)
 		it.Rows = append(it.Rows, row)
 		v, ok := ir.PerConn[strconv.Itoa(top)]
-		idleChart.Bars = append(idleChart.Bars, Bar{Label: ir.Server, Value: v / 1024, Missing: !ok})
+		idleChart.Bars = append(idleChart.Bars, Bar{Label: ir.Server, Series: ir.Server, Value: v / 1024, Missing: !ok})
 	}
 	return it, idleChart
 

@@ -195,7 +195,7 @@ func kernelTable(benches []KernelBench) (Table, Chart, []string) {
 		}
 		t.Rows = append(t.Rows, []string{kernelLabel(name), strconv.Itoa(len(s)), ms(med), ms(p90), target, verdict})
 		if sub, ok := strings.CutPrefix(name, "BenchmarkInterrupt/"); ok {
-			chart.Bars = append(chart.Bars, Bar{Label: strings.ReplaceAll(sub, "_", " "), Value: float64(med) / float64(time.Millisecond)})
+			chart.Bars = append(chart.Bars, Bar{Label: strings.ReplaceAll(sub, "_", " "), Series: "sockbook kernel", Value: float64(med) / float64(time.Millisecond)})
 		}
 	}
 	return t, chart, missed

@@ -3,6 +3,7 @@
 // results as Markdown, JSON and SVG charts for the site.
 //
 //	go run ./tools/bench [-short] [-out DIR] <echo|sendfile|aes-gcm|decode|kernel|all> [flags]
+//	go run ./tools/bench [-out DIR] render
 //
 // The subcommands:
 //
@@ -19,6 +20,9 @@
 //     inspect, complete, interrupting each blocking cell of its tests),
 //     from the Go benchmarks of tools/kernel, against the kernel's targets;
 //     and one notebook run by tools/nbrun and by Debian's nbclient.
+//
+// render redraws every chart from the JSON results beside it, so that the
+// committed SVGs are always a function of the committed measurements.
 //
 // -short runs each briefly, as CI's smoke test does. Results go to
 // tools/bench/results unless -out says otherwise; -out "" writes nothing.
@@ -85,6 +89,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		for _, s := range subcommands() {
 			fmt.Fprintf(fs.Output(), "  %-9s %s\n", s.name, s.short)
 		}
+		fmt.Fprintf(fs.Output(), "  %-9s %s\n", "render", "redraw the SVG charts of -out from its JSON results, measuring nothing")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -96,8 +101,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return flag.ErrHelp
 	}
 	name, rest := args[0], args[1:]
-	if name == "serve" { // hidden: the echo subcommand's server processes
+	switch name {
+	case "serve": // hidden: the echo subcommand's server processes
 		return runServe(ctx, rest, out)
+	case "render":
+		if len(rest) > 0 {
+			return fmt.Errorf("render: unexpected argument %q", rest[0])
+		}
+		return renderCharts(common.out, out)
 	}
 	var todo []subcommand
 	for _, s := range subcommands() {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"io"
 	"math"
 	"net"
@@ -242,43 +241,6 @@ func TestMedian(t *testing.T) {
 	assert.True(t, math.IsNaN(median(nil)))
 	assert.Equal(t, 2.0, median([]float64{3, 1, 2}))
 	assert.Equal(t, 2.5, median([]float64{4, 1, 3, 2}))
-}
-
-func TestChartSVG(t *testing.T) {
-	c := Chart{File: "x.svg", Title: `Echoes <per> "second" & more`, Unit: "/s", Bars: []Bar{
-		{Label: "epoll", Value: 50000}, {Label: "gnet", Value: 25000}, {Label: "select", Missing: true}, {Label: "zero", Value: 0},
-	}}
-	var buf bytes.Buffer
-	require.NoError(t, c.WriteSVG(&buf))
-	// Well-formed XML, with the title escaped and one rectangle per
-	// present bar plus the background.
-	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
-	rects, texts := 0, []string{}
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		require.NoError(t, err)
-		switch tok := tok.(type) {
-		case xml.StartElement:
-			if tok.Name.Local == "rect" {
-				rects++
-			}
-		case xml.CharData:
-			if s := strings.TrimSpace(string(tok)); s != "" {
-				texts = append(texts, s)
-			}
-		}
-	}
-	assert.Equal(t, 1+3, rects)
-	assert.Contains(t, texts, `Echoes <per> "second" & more`)
-	assert.Contains(t, texts, "50000 /s")
-	assert.Contains(t, texts, "n/a")
-
-	// The longest bar spans the plot; half the value, half the width.
-	assert.Contains(t, buf.String(), `width="416.0"`)
-	assert.Contains(t, buf.String(), `width="208.0"`)
 }
 
 func TestFormatValue(t *testing.T) {

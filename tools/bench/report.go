@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -92,6 +93,53 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// renderCharts redraws the SVG charts of every NAME.json in dir from the
+// charts it records, writing each beside it, and names each file written
+// on out.
+func renderCharts(dir string, out io.Writer) error {
+	if dir == "" {
+		return errors.New("render: -out names no results folder")
+	}
+	reports, err := loadReports(dir)
+	if err != nil {
+		return err
+	}
+	for _, r := range reports {
+		for _, c := range r.Charts {
+			path := filepath.Join(dir, c.File)
+			if err := writeFile(path, c.WriteSVG); err != nil {
+				return fmt.Errorf("%s: %w", r.Name, err)
+			}
+			fmt.Fprintf(out, "wrote %s\n", path)
+		}
+	}
+	return nil
+}
+
+// loadReports reads every NAME.json of dir, in name order.
+func loadReports(dir string) ([]Report, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("results folder %s: no JSON results", dir)
+	}
+	var reports []Report
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		var r Report
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, fmt.Errorf("results %s: %w", p, err)
+		}
+		reports = append(reports, r)
+	}
+	return reports, nil
 }
 
 // writeFile creates path and fills it with write, reporting the path on

@@ -139,13 +139,13 @@ func runSendfile(ctx context.Context, args []string, common *commonFlags) (*Repo
 		label := v.target + ": " + v.name
 		if len(g) == 0 {
 			t.Rows = append(t.Rows, []string{v.target, v.name, "n/a", "n/a", errors.Join(stringErrs(errs)...).Error()})
-			rate.Bars = append(rate.Bars, Bar{Label: label, Missing: true})
-			cpuChart.Bars = append(cpuChart.Bars, Bar{Label: label, Missing: true})
+			rate.Bars = append(rate.Bars, Bar{Label: label, Series: v.name, Missing: true})
+			cpuChart.Bars = append(cpuChart.Bars, Bar{Label: label, Series: v.name, Missing: true})
 			continue
 		}
 		t.Rows = append(t.Rows, []string{v.target, v.name, formatValue(median(g)), formatValue(median(c)), ""})
-		rate.Bars = append(rate.Bars, Bar{Label: label, Value: median(g)})
-		cpuChart.Bars = append(cpuChart.Bars, Bar{Label: label, Value: median(c)})
+		rate.Bars = append(rate.Bars, Bar{Label: label, Series: v.name, Value: median(g)})
+		cpuChart.Bars = append(cpuChart.Bars, Bar{Label: label, Series: v.name, Value: median(c)})
 	}
 	r.Tables = []Table{t}
 	r.Charts = []Chart{rate, cpuChart}

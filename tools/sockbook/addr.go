@@ -16,11 +16,36 @@ import (
 // addrCommands returns the commands of chapter 01-addresses.
 func addrCommands() []command {
 	return []command{
-		{slug: "hostname", short: "print the host name and the IPv4 address of names (gethostbyname)", run: runHostname},
-		{slug: "getaddrinfo", short: "print the address family and socket address of a host, like gai.py", run: runGetaddrinfo},
-		{slug: "byte-order", short: "convert an integer between host and network byte order", run: runByteOrder},
-		{slug: "inet-aton", short: "convert an IPv4 address between text and its 4 packed bytes", run: runInetAton},
-		{slug: "mac-address", short: "convert a MAC address between text, bytes and hex", run: runMACAddress},
+		{
+			slug:  "hostname",
+			short: "print the host name and the IPv4 address of names (gethostbyname)",
+			usage: "[-hosts-only] [name ...]\n\nPrints the host name, then the first IPv4 address of each name\n(default: the host name and localhost).",
+			flags: hostnameFlags,
+		},
+		{
+			slug:  "getaddrinfo",
+			short: "print the address family and socket address of a host, like gai.py",
+			usage: "[-hosts-only] <host>\n\nPrints family and socket address of every address of host;\nprints Invalid and exits with status 1 when there is none.",
+			flags: getaddrinfoFlags,
+		},
+		{
+			slug:  "byte-order",
+			short: "convert an integer between host and network byte order",
+			usage: "[n]\n\nConverts n (default 1; 0x and 0 prefixes allowed) between host\nand network byte order. htons and ntohs need n below 65536.",
+			flags: byteOrderFlags,
+		},
+		{
+			slug:  "inet-aton",
+			short: "convert an IPv4 address between text and its 4 packed bytes",
+			usage: "[-exact] <address>\n\nPacks an IPv4 address into 4 bytes and formats them back.",
+			flags: inetAtonFlags,
+		},
+		{
+			slug:  "mac-address",
+			short: "convert a MAC address between text, bytes and hex",
+			usage: "<mac>\n\nConverts a MAC address (00:11:32:3c:c3:0b, 00-11-..., 0011.323c.c30b\nor 0011323cc30b) to bytes and hex.",
+			flags: macAddressFlags,
+		},
 	}
 }
 
@@ -36,24 +61,25 @@ func resolverFlag(fs *flag.FlagSet) func() *net.Resolver {
 	}
 }
 
-func runHostname(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("hostname", "[-hosts-only] [name ...]\n\nPrints the host name, then the first IPv4 address of each name\n(default: the host name and localhost).")
+func hostnameFlags(fs *flag.FlagSet) runFunc {
 	resolver := resolverFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, names []string, out io.Writer) error {
+		return hostname(ctx, resolver(), names, out)
 	}
+}
+
+func hostname(ctx context.Context, resolver *net.Resolver, names []string, out io.Writer) error {
 	host, err := os.Hostname()
 	if err != nil {
 		return fmt.Errorf("hostname: %w", err)
 	}
 	fmt.Fprintln(out, "hostname:", host)
-	names := fs.Args()
 	if len(names) == 0 {
 		names = []string{host, "localhost"}
 	}
 	var errs []error
 	for _, name := range names {
-		ip, err := addr.LookupIPv4(ctx, resolver(), name)
+		ip, err := addr.LookupIPv4(ctx, resolver, name)
 		if err != nil {
 			fmt.Fprintf(out, "%s -> no address\n", name)
 			errs = append(errs, err)
@@ -64,47 +90,47 @@ func runHostname(ctx context.Context, args []string, out io.Writer) error {
 	return errors.Join(errs...)
 }
 
-// runGetaddrinfo prints what gai.py prints. For a host that is neither an
-// address nor a name that resolves, it prints "Invalid", as gai.py does,
-// and then fails (exit status 1, the reason on stderr) so that scripts can
-// tell.
-func runGetaddrinfo(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("getaddrinfo", "[-hosts-only] <host>\n\nPrints family and socket address of every address of host;\nprints Invalid and exits with status 1 when there is none.")
+// getaddrinfoFlags returns a getaddrinfo that prints what gai.py prints.
+// For a host that is neither an address nor a name that resolves, it
+// prints "Invalid", as gai.py does, and then fails (exit status 1, the
+// reason on stderr) so that scripts can tell.
+func getaddrinfoFlags(fs *flag.FlagSet) runFunc {
 	resolver := resolverFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, args []string, out io.Writer) error {
+		if len(args) != 1 {
+			return usageError(fs, "getaddrinfo: want exactly one host")
+		}
+		infos, err := addr.Resolve(ctx, resolver(), args[0])
+		if err != nil {
+			fmt.Fprintln(out, "Invalid")
+			return err
+		}
+		for _, ai := range infos {
+			fmt.Fprintln(out, ai)
+		}
+		return nil
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("getaddrinfo: want exactly one host")
-	}
-	infos, err := addr.Resolve(ctx, resolver(), fs.Arg(0))
-	if err != nil {
-		fmt.Fprintln(out, "Invalid")
-		return err
-	}
-	for _, ai := range infos {
-		fmt.Fprintln(out, ai)
-	}
-	return nil
 }
 
-func runByteOrder(_ context.Context, args []string, out io.Writer) error {
-	fs := newFlags("byte-order", "[n]\n\nConverts n (default 1; 0x and 0 prefixes allowed) between host\nand network byte order. htons and ntohs need n below 65536.")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 1 {
-		fs.Usage()
-		return errors.New("byte-order: want at most one number")
-	}
-	n := uint64(1)
-	if fs.NArg() == 1 {
-		var err error
-		if n, err = strconv.ParseUint(fs.Arg(0), 0, 32); err != nil {
-			return fmt.Errorf("byte-order: %q is not an unsigned 32-bit number: %w", fs.Arg(0), err)
+func byteOrderFlags(fs *flag.FlagSet) runFunc {
+	return func(_ context.Context, args []string, out io.Writer) error {
+		if len(args) > 1 {
+			return usageError(fs, "byte-order: want at most one number")
 		}
+		n := uint64(1)
+		if len(args) == 1 {
+			var err error
+			if n, err = strconv.ParseUint(args[0], 0, 32); err != nil {
+				return fmt.Errorf("byte-order: %q is not an unsigned 32-bit number: %w", args[0], err)
+			}
+		}
+		byteOrder(n, out)
+		return nil
 	}
+}
+
+// byteOrder prints n converted to network byte order and back.
+func byteOrder(n uint64, out io.Writer) {
 	fmt.Fprintln(out, "host byte order:", addr.HostByteOrder())
 	if n <= 0xffff {
 		s := addr.Htons(uint16(n))
@@ -114,47 +140,40 @@ func runByteOrder(_ context.Context, args []string, out io.Writer) error {
 	l := addr.Htonl(uint32(n))
 	fmt.Fprintf(out, "htonl(%d) = %d\n", n, l)
 	fmt.Fprintf(out, "ntohl(%d) = %d\n", l, addr.Ntohl(l))
-	return nil
 }
 
-func runInetAton(_ context.Context, args []string, out io.Writer) error {
-	fs := newFlags("inet-aton", "[-exact] <address>\n\nPacks an IPv4 address into 4 bytes and formats them back.")
+func inetAtonFlags(fs *flag.FlagSet) runFunc {
 	exact := fs.Bool("exact", false, "reject text after the address, as getaddrinfo does")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(_ context.Context, args []string, out io.Writer) error {
+		if len(args) != 1 {
+			return usageError(fs, "inet-aton: want exactly one address")
+		}
+		parse := addr.InetAton
+		if *exact {
+			parse = addr.InetAtonExact
+		}
+		b, err := parse(args[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "inet_aton: %q\n", b[:])
+		fmt.Fprintln(out, "inet_ntoa:", addr.InetNtoa(b))
+		return nil
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("inet-aton: want exactly one address")
-	}
-	parse := addr.InetAton
-	if *exact {
-		parse = addr.InetAtonExact
-	}
-	b, err := parse(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "inet_aton: %q\n", b[:])
-	fmt.Fprintln(out, "inet_ntoa:", addr.InetNtoa(b))
-	return nil
 }
 
-func runMACAddress(_ context.Context, args []string, out io.Writer) error {
-	fs := newFlags("mac-address", "<mac>\n\nConverts a MAC address (00:11:32:3c:c3:0b, 00-11-..., 0011.323c.c30b\nor 0011323cc30b) to bytes and hex.")
-	if err := fs.Parse(args); err != nil {
-		return err
+func macAddressFlags(fs *flag.FlagSet) runFunc {
+	return func(_ context.Context, args []string, out io.Writer) error {
+		if len(args) != 1 {
+			return usageError(fs, "mac-address: want exactly one MAC address")
+		}
+		mac, err := addr.ParseMAC(args[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "bytes: %q\n", []byte(mac))
+		fmt.Fprintf(out, "hex: %x\n", []byte(mac))
+		fmt.Fprintln(out, "mac:", mac)
+		return nil
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("mac-address: want exactly one MAC address")
-	}
-	mac, err := addr.ParseMAC(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "bytes: %q\n", []byte(mac))
-	fmt.Fprintf(out, "hex: %x\n", []byte(mac))
-	fmt.Fprintln(out, "mac:", mac)
-	return nil
 }

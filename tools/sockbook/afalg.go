@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,11 +17,36 @@ import (
 // afalgCommands returns the commands of chapter 08-afalg.
 func afalgCommands() []command {
 	return []command{
-		{slug: "afalg-hash", short: "hash a message, file or stdin with the kernel's crypto API (AF_ALG)", run: runAFALGHash},
-		{slug: "afalg-aes-cbc", short: "AES-CBC encrypt and decrypt via AF_ALG", run: runAFALGCBC},
-		{slug: "afalg-aes-gcm", short: "AES-GCM encrypt and decrypt via AF_ALG", run: runAFALGGCM},
-		{slug: "afalg-gcm-sendfile", short: "AES-GCM encrypt and decrypt a file fed to AF_ALG by sendfile", run: runAFALGSendfile},
-		{slug: "afalg-benchmark", short: "time AES-GCM on AF_ALG against crypto/cipher", run: runAFALGBenchmark},
+		{
+			slug:  "afalg-hash",
+			short: "hash a message, file or stdin with the kernel's crypto API (AF_ALG)",
+			usage: "[-alg sha256] [-key hex] [-backend auto|kernel|go] [file|-]",
+			flags: afalgHashFlags,
+		},
+		{
+			slug:  "afalg-aes-cbc",
+			short: "AES-CBC encrypt and decrypt via AF_ALG",
+			usage: "[-key hex] [-iv hex] [-msg text] [-backend auto|kernel|go]",
+			flags: afalgCBCFlags,
+		},
+		{
+			slug:  "afalg-aes-gcm",
+			short: "AES-GCM encrypt and decrypt via AF_ALG",
+			usage: "[-key hex] [-nonce hex] [-aad hex] [-tagsize 16] [-msg text] [-backend auto|kernel|go]",
+			flags: afalgGCMFlags,
+		},
+		{
+			slug:  "afalg-gcm-sendfile",
+			short: "AES-GCM encrypt and decrypt a file fed to AF_ALG by sendfile",
+			usage: "[-key hex] [-nonce hex] [-aad hex] [-tagsize 16] [-backend auto|kernel|go] <file>",
+			flags: afalgSendfileFlags,
+		},
+		{
+			slug:  "afalg-benchmark",
+			short: "time AES-GCM on AF_ALG against crypto/cipher",
+			usage: "[-n 1000] [-size 4096] [-backend auto|kernel|go]",
+			flags: afalgBenchmarkFlags,
+		},
 	}
 }
 
@@ -85,38 +109,39 @@ func reportBackend(out io.Writer, chosen afalg.Backend, asked afalg.Backend, fal
 	}
 }
 
-func runAFALGHash(_ context.Context, args []string, out io.Writer) error {
-	fs := newFlags("afalg-hash", "[-alg sha256] [-key hex] [-backend auto|kernel|go] [file|-]")
+func afalgHashFlags(fs *flag.FlagSet) runFunc {
 	alg := fs.String("alg", "sha256", `hash, as the kernel names it: sha256, sha512, sha1, md5, sha3-256, hmac(sha256), ...`)
 	keyHex := fs.String("key", "", "key in hex, for keyed hashes such as hmac(sha256)")
 	backend := addBackendFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 1 {
-		fs.Usage()
-		return fmt.Errorf("afalg-hash: want at most one file, got %d arguments", fs.NArg())
-	}
-	var key []byte
-	if *keyHex != "" {
-		var err error
-		if key, err = hex.DecodeString(*keyHex); err != nil {
-			return fmt.Errorf("-key %q: not hex: %w", *keyHex, err)
+	return func(_ context.Context, args []string, out io.Writer) error {
+		if len(args) > 1 {
+			return usageError(fs, "afalg-hash: want at most one file, got %d arguments", len(args))
 		}
-	}
-	h, err := afalg.NewHash(backend.b, *alg, key)
-	if err != nil {
-		return err
-	}
-	defer h.Close()
-	reportBackend(out, h.Backend(), backend.b, h.Fallback())
+		var key []byte
+		if *keyHex != "" {
+			var err error
+			if key, err = hex.DecodeString(*keyHex); err != nil {
+				return fmt.Errorf("-key %q: not hex: %w", *keyHex, err)
+			}
+		}
+		h, err := afalg.NewHash(backend.b, *alg, key)
+		if err != nil {
+			return err
+		}
+		defer h.Close()
+		reportBackend(out, h.Backend(), backend.b, h.Fallback())
 
-	digest, label, err := hashArg(h, fs.Arg(0))
-	if err != nil {
-		return err
+		var arg string
+		if len(args) == 1 {
+			arg = args[0]
+		}
+		digest, label, err := hashArg(h, arg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "%x  %s\n", digest, label)
+		return nil
 	}
-	fmt.Fprintf(out, "%x  %s\n", digest, label)
-	return nil
 }
 
 // hashArg hashes what the argument names: the cheat sheet's message when
@@ -140,26 +165,28 @@ func hashArg(h *afalg.Hash, arg string) (digest []byte, label string, err error)
 	return digest, arg, err
 }
 
-func runAFALGCBC(_ context.Context, args []string, out io.Writer) error {
-	fs := newFlags("afalg-aes-cbc", "[-key hex] [-iv hex] [-msg text] [-backend auto|kernel|go]")
+func afalgCBCFlags(fs *flag.FlagSet) runFunc {
 	key := addHexFlag(fs, "key", 32, "AES key of 16, 24 or 32 bytes")
 	iv := addHexFlag(fs, "iv", 16, "16-byte IV")
 	msg := fs.String("msg", "Demo AF_ALG", "plaintext")
 	backend := addBackendFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(_ context.Context, args []string, out io.Writer) error {
+		if len(args) != 0 {
+			return usageError(fs, "afalg-aes-cbc: unexpected argument %q", args[0])
+		}
+		return afalgCBC(backend.b, key, iv, *msg, out)
 	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("afalg-aes-cbc: unexpected argument %q", fs.Arg(0))
-	}
-	c, err := afalg.NewCBC(backend.b, key.b)
+}
+
+// afalgCBC encrypts msg and decrypts it again, printing each step.
+func afalgCBC(backend afalg.Backend, key, iv *hexFlag, msg string, out io.Writer) error {
+	c, err := afalg.NewCBC(backend, key.b)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	reportBackend(out, c.Backend(), backend.b, c.Fallback())
-	ciphertext, err := c.Encrypt(iv.b, []byte(*msg))
+	reportBackend(out, c.Backend(), backend, c.Fallback())
+	ciphertext, err := c.Encrypt(iv.b, []byte(msg))
 	if err != nil {
 		return err
 	}
@@ -201,23 +228,25 @@ func (f gcmFlags) open(out io.Writer) (*afalg.GCM, error) {
 	return g, nil
 }
 
-func runAFALGGCM(_ context.Context, args []string, out io.Writer) error {
-	fs := newFlags("afalg-aes-gcm", "[-key hex] [-nonce hex] [-aad hex] [-tagsize 16] [-msg text] [-backend auto|kernel|go]")
+func afalgGCMFlags(fs *flag.FlagSet) runFunc {
 	f := addGCMFlags(fs)
 	msg := fs.String("msg", "Hello AES-GCM", "plaintext")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(_ context.Context, args []string, out io.Writer) error {
+		if len(args) != 0 {
+			return usageError(fs, "afalg-aes-gcm: unexpected argument %q", args[0])
+		}
+		return afalgGCM(f, *msg, out)
 	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("afalg-aes-gcm: unexpected argument %q", fs.Arg(0))
-	}
+}
+
+// afalgGCM seals msg and opens it again, printing each step.
+func afalgGCM(f gcmFlags, msg string, out io.Writer) error {
 	g, err := f.open(out)
 	if err != nil {
 		return err
 	}
 	defer g.Close()
-	sealed, err := g.Seal(f.nonce.b, []byte(*msg), f.aad.b)
+	sealed, err := g.Seal(f.nonce.b, []byte(msg), f.aad.b)
 	if err != nil {
 		return err
 	}
@@ -231,17 +260,20 @@ func runAFALGGCM(_ context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func runAFALGSendfile(_ context.Context, args []string, out io.Writer) error {
-	fs := newFlags("afalg-gcm-sendfile", "[-key hex] [-nonce hex] [-aad hex] [-tagsize 16] [-backend auto|kernel|go] <file>")
+func afalgSendfileFlags(fs *flag.FlagSet) runFunc {
 	f := addGCMFlags(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(_ context.Context, args []string, out io.Writer) error {
+		if len(args) != 1 {
+			return usageError(fs, "afalg-gcm-sendfile: want one file to encrypt")
+		}
+		return afalgSendfile(f, args[0], out)
 	}
-	if fs.NArg() != 1 {
-		fs.Usage()
-		return errors.New("afalg-gcm-sendfile: want one file to encrypt")
-	}
-	plain, err := os.Open(fs.Arg(0))
+}
+
+// afalgSendfile seals the file at path and opens the result again, both
+// fed to the kernel by sendfile, and checks the round trip.
+func afalgSendfile(f gcmFlags, path string, out io.Writer) error {
+	plain, err := os.Open(path)
 	if err != nil {
 		return err
 	}
@@ -275,7 +307,7 @@ func runAFALGSendfile(_ context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if !bytes.Equal(opened, original) {
-		return fmt.Errorf("afalg-gcm-sendfile: %s: decrypted data differs from the file", fs.Arg(0))
+		return fmt.Errorf("afalg-gcm-sendfile: %s: decrypted data differs from the file", path)
 	}
 
 	split := len(sealed) - g.TagSize()
@@ -285,23 +317,25 @@ func runAFALGSendfile(_ context.Context, args []string, out io.Writer) error {
 	} else {
 		fmt.Fprintf(out, "plaintext: %d bytes\n", len(opened))
 	}
-	fmt.Fprintf(out, "round trip: %d bytes match %s\n", len(opened), fs.Arg(0))
+	fmt.Fprintf(out, "round trip: %d bytes match %s\n", len(opened), path)
 	return nil
 }
 
-func runAFALGBenchmark(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("afalg-benchmark", "[-n 1000] [-size 4096] [-backend auto|kernel|go]")
+func afalgBenchmarkFlags(fs *flag.FlagSet) runFunc {
 	n := fs.Int("n", 1000, "messages to seal and open (the cheat sheet used 1000000)")
 	size := fs.Int("size", 4096, "bytes per message")
 	backend := addBackendFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, args []string, out io.Writer) error {
+		if len(args) != 0 {
+			return usageError(fs, "afalg-benchmark: unexpected argument %q", args[0])
+		}
+		return afalgBenchmark(ctx, backend.b, *n, *size, out)
 	}
-	if fs.NArg() != 0 {
-		fs.Usage()
-		return fmt.Errorf("afalg-benchmark: unexpected argument %q", fs.Arg(0))
-	}
-	c, err := afalg.CompareGCM(ctx, backend.b, *n, *size)
+}
+
+// afalgBenchmark times n seals and opens of size bytes on each backend.
+func afalgBenchmark(ctx context.Context, backend afalg.Backend, n, size int, out io.Writer) error {
+	c, err := afalg.CompareGCM(ctx, backend, n, size)
 	if err != nil {
 		return err
 	}

@@ -16,37 +16,52 @@ import (
 
 // eventLoopCommands returns the commands of chapter 06-event-loops.
 func eventLoopCommands() []command {
-	loop := func(m eventloop.Mechanism) func(context.Context, []string, io.Writer) error {
-		return func(ctx context.Context, args []string, out io.Writer) error {
-			return runEventLoop(ctx, m, args, out)
-		}
+	loop := func(m eventloop.Mechanism, short string) command {
+		return command{slug: string(m) + "-server", short: short, usage: "[-addr host:port] [-max-pending bytes]", flags: eventLoopFlags(m)}
 	}
 	return []command{
-		{"thread-server", "echo server with a goroutine per client (Go's thread per client)", runThreadServer},
-		{"select-server", "echo server on one select(2) loop over non-blocking sockets (try: nc localhost 5566)", loop(eventloop.Select)},
-		{"poll-server", "echo server on one poll(2) loop over non-blocking sockets", loop(eventloop.Poll)},
-		{"epoll-server", "echo server on one epoll loop (Linux) over non-blocking sockets", loop(eventloop.Epoll)},
-		{"kqueue-server", "echo server on one kqueue loop (macOS, BSD; elsewhere it says unsupported)", loop(eventloop.Kqueue)},
-		{"selectors", "echo server on a Selector, handlers attached to keys as Python's selectors", runSelectors},
-		{"nonblocking-tls", "TLS echo server driven by a Selector; self-signed certificate unless -cert/-key (try: openssl s_client -connect localhost:5566)", runNonblockingTLS},
+		{
+			slug:  "thread-server",
+			short: "echo server with a goroutine per client (Go's thread per client)",
+			usage: "[-addr host:port] [-max n] [-idle duration]",
+			flags: threadServerFlags,
+		},
+		loop(eventloop.Select, "echo server on one select(2) loop over non-blocking sockets (try: nc localhost 5566)"),
+		loop(eventloop.Poll, "echo server on one poll(2) loop over non-blocking sockets"),
+		loop(eventloop.Epoll, "echo server on one epoll loop (Linux) over non-blocking sockets"),
+		loop(eventloop.Kqueue, "echo server on one kqueue loop (macOS, BSD; elsewhere it says unsupported)"),
+		{
+			slug:  "selectors",
+			short: "echo server on a Selector, handlers attached to keys as Python's selectors",
+			usage: "[-addr host:port] [-selector default|select|poll|epoll|kqueue]",
+			flags: selectorsFlags,
+		},
+		{
+			slug:  "nonblocking-tls",
+			short: "TLS echo server driven by a Selector; self-signed certificate unless -cert/-key (try: openssl s_client -connect localhost:5566)",
+			usage: "[-addr host:port] [-selector default|select|poll|epoll|kqueue] [-cert cert.pem -key key.pem]",
+			flags: nonblockingTLSFlags,
+		},
 	}
 }
 
-func runEventLoop(ctx context.Context, m eventloop.Mechanism, args []string, out io.Writer) error {
-	srv := &eventloop.Server{Mechanism: m, Logger: newLogger(out)}
-	addr, err := parseListen(string(m)+"-server", "[-max-pending bytes]", args, func(fs *flag.FlagSet) {
+func eventLoopFlags(m eventloop.Mechanism) func(fs *flag.FlagSet) runFunc {
+	return func(fs *flag.FlagSet) runFunc {
+		addr := listenFlag(fs, "localhost:5566")
+		srv := &eventloop.Server{Mechanism: m}
 		fs.IntVar(&srv.MaxPending, "max-pending", eventloop.DefaultMaxPending, "pause reading from a client with this many bytes unsent")
-	})
-	if err != nil {
-		return err
+		return func(ctx context.Context, _ []string, out io.Writer) error {
+			// Refuse a mechanism this system lacks before listening, so
+			// that no "listening on" line promises a server that will not
+			// run.
+			if err := m.Available(); err != nil {
+				return err
+			}
+			srv.Logger = newLogger(out)
+			ln, err := listen(ctx, "tcp", *addr)
+			return serve(ctx, out, ln, err, srv)
+		}
 	}
-	// Refuse a mechanism this system lacks before listening, so that no
-	// "listening on" line promises a server that will not run.
-	if err := m.Available(); err != nil {
-		return err
-	}
-	ln, err := listen(ctx, "tcp", addr)
-	return serve(ctx, out, ln, err, srv)
 }
 
 // newSelector returns the Selector constructor named by the -selector flag.
@@ -66,49 +81,56 @@ func newSelector(name string) (func() (selectors.Selector, error), error) {
 	return nil, fmt.Errorf("-selector %q: want default, select, poll, epoll or kqueue", name)
 }
 
-// selectorFlags parses the flags both Selector servers take.
-func selectorFlags(slug, synopsis string, args []string, more func(*flag.FlagSet)) (addr string, newSel func() (selectors.Selector, error), err error) {
-	var name string
-	addr, err = parseListen(slug, "[-selector default|select|poll|epoll|kqueue] "+synopsis, args, func(fs *flag.FlagSet) {
-		fs.StringVar(&name, "selector", "default", "the Selector's mechanism")
-		if more != nil {
-			more(fs)
+// selectorFlag defines -selector on fs and returns a function giving the
+// Selector constructor it names, after checking that this system has its
+// mechanism, so that a server can fail before listening.
+func selectorFlag(fs *flag.FlagSet) func() (func() (selectors.Selector, error), error) {
+	name := fs.String("selector", "default", "the Selector's mechanism")
+	return func() (func() (selectors.Selector, error), error) {
+		newSel, err := newSelector(*name)
+		if err != nil {
+			return nil, err
 		}
-	})
-	if err != nil {
-		return "", nil, err
+		sel, err := newSel()
+		if err != nil {
+			return nil, err
+		}
+		return newSel, sel.Close()
 	}
-	newSel, err = newSelector(name)
-	if err != nil {
-		return "", nil, err
-	}
-	// Fail before listening on a mechanism this system lacks.
-	sel, err := newSel()
-	if err != nil {
-		return "", nil, err
-	}
-	return addr, newSel, sel.Close()
 }
 
-func runSelectors(ctx context.Context, args []string, out io.Writer) error {
-	addr, newSel, err := selectorFlags("selectors", "", args, nil)
-	if err != nil {
-		return err
+func selectorsFlags(fs *flag.FlagSet) runFunc {
+	addr := listenFlag(fs, "localhost:5566")
+	selector := selectorFlag(fs)
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		newSel, err := selector()
+		if err != nil {
+			return err
+		}
+		ln, err := listen(ctx, "tcp", *addr)
+		return serve(ctx, out, ln, err, &selectors.EchoServer{NewSelector: newSel, Logger: newLogger(out)})
 	}
-	ln, err := listen(ctx, "tcp", addr)
-	return serve(ctx, out, ln, err, &selectors.EchoServer{NewSelector: newSel, Logger: newLogger(out)})
 }
 
-func runNonblockingTLS(ctx context.Context, args []string, out io.Writer) error {
-	var certFile, keyFile string
-	addr, newSel, err := selectorFlags("nonblocking-tls", "[-cert cert.pem -key key.pem]", args, func(fs *flag.FlagSet) {
-		fs.StringVar(&certFile, "cert", "", "PEM certificate chain (default: a self-signed one made at start)")
-		fs.StringVar(&keyFile, "key", "", "PEM private key for -cert")
-	})
-	if err != nil {
-		return err
+func nonblockingTLSFlags(fs *flag.FlagSet) runFunc {
+	addr := listenFlag(fs, "localhost:5566")
+	selector := selectorFlag(fs)
+	certFile := fs.String("cert", "", "PEM certificate chain (default: a self-signed one made at start)")
+	keyFile := fs.String("key", "", "PEM private key for -cert")
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		newSel, err := selector()
+		if err != nil {
+			return err
+		}
+		return serveNonblockingTLS(ctx, *addr, newSel, *certFile, *keyFile, out)
 	}
+}
+
+// serveNonblockingTLS runs the TLS echo server on a Selector, with the
+// certificate of the files named or else a self-signed one.
+func serveNonblockingTLS(ctx context.Context, addr string, newSel func() (selectors.Selector, error), certFile, keyFile string, out io.Writer) error {
 	var cert tls.Certificate
+	var err error
 	switch {
 	case certFile != "" && keyFile != "":
 		cert, err = tls.LoadX509KeyPair(certFile, keyFile)
@@ -132,15 +154,14 @@ func runNonblockingTLS(ctx context.Context, args []string, out io.Writer) error 
 	return srv.Serve(ctx, ln)
 }
 
-func runThreadServer(ctx context.Context, args []string, out io.Writer) error {
-	srv := &threadserver.Server{Logger: newLogger(out)}
-	addr, err := parseListen("thread-server", "[-max n] [-idle duration]", args, func(fs *flag.FlagSet) {
-		fs.IntVar(&srv.MaxClients, "max", 0, "serve at most this many clients at once (0: no bound)")
-		fs.DurationVar(&srv.IdleTimeout, "idle", 0, "close clients silent for this long (0: never)")
-	})
-	if err != nil {
-		return err
+func threadServerFlags(fs *flag.FlagSet) runFunc {
+	addr := listenFlag(fs, "localhost:5566")
+	srv := &threadserver.Server{}
+	fs.IntVar(&srv.MaxClients, "max", 0, "serve at most this many clients at once (0: no bound)")
+	fs.DurationVar(&srv.IdleTimeout, "idle", 0, "close clients silent for this long (0: never)")
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		srv.Logger = newLogger(out)
+		ln, err := listen(ctx, "tcp", *addr)
+		return serve(ctx, out, ln, err, srv)
 	}
-	ln, err := listen(ctx, "tcp", addr)
-	return serve(ctx, out, ln, err, srv)
 }

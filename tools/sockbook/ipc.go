@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,30 +16,40 @@ import (
 // ipcCommands returns the commands of chapter 05-ipc.
 func ipcCommands() []command {
 	return []command{
-		{"unix-echo", "UNIX domain socket echo server (try: nc -U ./domain.sock)", runUnixEcho},
-		{"socketpair-duplex", "parent and child process greet each other over a socketpair", runSocketpairDuplex},
-		{"socketpair-pipe", "parent and child process take turns over a socketpair, like a pipe", runSocketpairPipe},
+		{
+			slug:  "unix-echo",
+			short: "UNIX domain socket echo server (try: nc -U ./domain.sock)",
+			usage: "[-path ./domain.sock | -path @abstract-name] [-idle duration]",
+			flags: unixEchoFlags,
+		},
+		{
+			slug:  "socketpair-duplex",
+			short: "parent and child process greet each other over a socketpair",
+			flags: socketpairDuplexFlags,
+		},
+		{
+			slug:  "socketpair-pipe",
+			short: "parent and child process take turns over a socketpair, like a pipe",
+			usage: "[-rounds n]",
+			flags: socketpairPipeFlags,
+		},
 	}
 }
 
-func runSocketpairDuplex(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("socketpair-duplex", "")
-	if err := fs.Parse(args); err != nil {
-		return err
+func socketpairDuplexFlags(*flag.FlagSet) runFunc {
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		return runConversation(ctx, socketpair.Duplex(), "socketpair-duplex", out)
 	}
-	return runConversation(ctx, socketpair.Duplex(), "socketpair-duplex", out)
 }
 
-func runSocketpairPipe(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("socketpair-pipe", "[-rounds n]")
+func socketpairPipeFlags(fs *flag.FlagSet) runFunc {
 	rounds := fs.Int("rounds", 3, "number of Hi! Child! / Hi! Parent! rounds")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		if *rounds <= 0 {
+			return fmt.Errorf("-rounds %d: must be positive", *rounds)
+		}
+		return runConversation(ctx, socketpair.PingPong(*rounds), "socketpair-pipe", out)
 	}
-	if *rounds <= 0 {
-		return fmt.Errorf("-rounds %d: must be positive", *rounds)
-	}
-	return runConversation(ctx, socketpair.PingPong(*rounds), "socketpair-pipe", out)
 }
 
 // runConversation plays the parent of c, re-executing this program with
@@ -59,13 +70,11 @@ func runConversation(ctx context.Context, c socketpair.Conversation, slug string
 	return err
 }
 
-func runUnixEcho(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("unix-echo", "[-path ./domain.sock | -path @abstract-name] [-idle duration]")
+func unixEchoFlags(fs *flag.FlagSet) runFunc {
 	path := fs.String("path", "./domain.sock", "socket path; a leading @ names a Linux abstract socket")
 	idle := fs.Duration("idle", 0, "close clients silent for this long (0: never)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		ln, err := unixecho.Listen(ctx, *path)
+		return serve(ctx, out, ln, err, &unixecho.Server{IdleTimeout: *idle, Logger: newLogger(out)})
 	}
-	ln, err := unixecho.Listen(ctx, *path)
-	return serve(ctx, out, ln, err, &unixecho.Server{IdleTimeout: *idle, Logger: newLogger(out)})
 }

@@ -30,9 +30,59 @@ import (
 type command struct {
 	slug  string // the recipe's slug, as in recipes/recipes.tsv
 	short string // one line for the recipe list
-	// run parses args with its own flag.FlagSet and runs until done or until
-	// ctx ends. Output for the user goes to out.
-	run func(ctx context.Context, args []string, out io.Writer) error
+	// usage follows "usage: sockbook <slug>" in the recipe's -h: its flags
+	// and arguments, then, after a blank line if any, what it does.
+	usage string
+	// flags defines the recipe's flags on fs and returns what runs the
+	// recipe once they are parsed.
+	flags func(fs *flag.FlagSet) runFunc
+	// interspersed lets flags come before, between or after the
+	// positional arguments, as the cheat sheet's sendfile scripts took them.
+	interspersed bool
+}
+
+// A runFunc runs a recipe with its positional arguments until done or until
+// ctx ends. Output for the user goes to out.
+type runFunc func(ctx context.Context, args []string, out io.Writer) error
+
+// run parses the recipe's flags from args and runs it.
+func (c command) run(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags(c.slug, c.usage)
+	run := c.flags(fs)
+	if !c.interspersed {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		return run(ctx, fs.Args(), out)
+	}
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	return run(ctx, positional, out)
+}
+
+// parseInterspersed parses flags that may come before, between or after
+// the positional arguments, which it returns.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// usageError prints the recipe's usage and returns the error of
+// positional arguments it cannot take.
+func usageError(fs *flag.FlagSet, format string, a ...any) error {
+	fs.Usage()
+	return fmt.Errorf(format, a...)
 }
 
 // commands gathers every recipe family's commands, in cheat-sheet order.
@@ -142,19 +192,32 @@ func serve(ctx context.Context, out io.Writer, ln net.Listener, err error, srv s
 	return srv.Serve(ctx, ln)
 }
 
+// A packetServer is what every datagram server in pkg/ is: configured by
+// its fields, run by Serve until ctx ends.
+type packetServer interface {
+	Serve(ctx context.Context, pc net.PacketConn) error
+}
+
+// servePacket is the whole of every UDP server command: it opens a UDP
+// socket on address, prints the listening line and serves until ctx ends.
+func servePacket(ctx context.Context, out io.Writer, address string, srv packetServer) error {
+	var lc net.ListenConfig
+	pc, err := lc.ListenPacket(ctx, "udp", address)
+	if err != nil {
+		return err
+	}
+	announce(out, pc.LocalAddr())
+	return srv.Serve(ctx, pc)
+}
+
 // listen opens a stream listener on network and address.
 func listen(ctx context.Context, network, address string) (net.Listener, error) {
 	var lc net.ListenConfig
 	return lc.Listen(ctx, network, address)
 }
 
-// parseListen parses the flags of a server that listens on -addr
-// (localhost:5566 by default) and takes the flags more registers, if any.
-func parseListen(slug, synopsis string, args []string, more func(*flag.FlagSet)) (addr string, err error) {
-	fs := newFlags(slug, strings.TrimSpace("[-addr host:port] "+synopsis))
-	fs.StringVar(&addr, "addr", "localhost:5566", "address to listen on")
-	if more != nil {
-		more(fs)
-	}
-	return addr, fs.Parse(args)
+// listenFlag defines -addr, the address a server listens on, on fs. The
+// recipe's usage names it as [-addr host:port].
+func listenFlag(fs *flag.FlagSet, def string) *string {
+	return fs.String("addr", def, "address to listen on")
 }

@@ -16,8 +16,20 @@ import (
 // sendfileCommands returns the commands of chapter 07-sendfile.
 func sendfileCommands() []command {
 	return []command{
-		{slug: "sendfile-copy", short: "copy a file with sendfile, copy_file_range or io.Copy", run: runSendfileCopy},
-		{slug: "sendfile-socket", short: "serve a file to TCP clients with sendfile (or send it with -send)", run: runSendfileSocket},
+		{
+			slug:         "sendfile-copy",
+			short:        "copy a file with sendfile, copy_file_range or io.Copy",
+			usage:        "[-method sendfile|copy_file_range|io.Copy|read/write] [-chunk n] <src> <dst>",
+			flags:        sendfileCopyFlags,
+			interspersed: true,
+		},
+		{
+			slug:         "sendfile-socket",
+			short:        "serve a file to TCP clients with sendfile (or send it with -send)",
+			usage:        "[-addr host:port] [-send] [-method sendfile|io.Copy|read/write] [-chunk n] <file>",
+			flags:        sendfileSocketFlags,
+			interspersed: true,
+		},
 	}
 }
 
@@ -31,41 +43,28 @@ func (f *methodFlag) Set(s string) (err error) {
 	return err
 }
 
-// parseInterspersed parses flags that may come before, between or after
-// the positional arguments, which it returns.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if fs.NArg() == 0 {
-			return positional, nil
-		}
-		positional = append(positional, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
+// copierFlags defines -method and -chunk on fs, with the methods the
+// recipe offers, and returns a function giving the Copier they select.
+func copierFlags(fs *flag.FlagSet, methods, calls string) func() sendfile.Copier {
+	method := &methodFlag{sendfile.Sendfile}
+	fs.Var(method, "method", "how to "+methods)
+	chunk := fs.Int("chunk", 4096, "bytes asked of each "+calls+" call (the cheat sheet's count)")
+	return func() sendfile.Copier { return sendfile.Copier{Method: method.m, Chunk: *chunk} }
 }
 
-func runSendfileCopy(_ context.Context, args []string, out io.Writer) error {
-	fs := newFlags("sendfile-copy", "[-method sendfile|copy_file_range|io.Copy|read/write] [-chunk n] <src> <dst>")
-	method := &methodFlag{sendfile.Sendfile}
-	fs.Var(method, "method", "how to copy: sendfile, copy_file_range, io.Copy or read/write")
-	chunk := fs.Int("chunk", 4096, "bytes asked of each sendfile, copy_file_range or read call (the cheat sheet's count)")
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
+func sendfileCopyFlags(fs *flag.FlagSet) runFunc {
+	copier := copierFlags(fs, "copy: sendfile, copy_file_range, io.Copy or read/write", "sendfile, copy_file_range or read")
+	return func(_ context.Context, files []string, out io.Writer) error {
+		if len(files) != 2 {
+			return usageError(fs, "sendfile-copy: want a source and a destination, got %d arguments", len(files))
+		}
+		st, err := copier().CopyFile(files[1], files[0])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "copied %d bytes from %s to %s with %v; %s\n", st.Bytes, files[0], files[1], st.Method, describeStats(st))
+		return nil
 	}
-	if len(files) != 2 {
-		fs.Usage()
-		return fmt.Errorf("sendfile-copy: want a source and a destination, got %d arguments", len(files))
-	}
-	st, err := sendfile.Copier{Method: method.m, Chunk: *chunk}.CopyFile(files[1], files[0])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "copied %d bytes from %s to %s with %v; %s\n", st.Bytes, files[0], files[1], st.Method, describeStats(st))
-	return nil
 }
 
 // describeStats says, on one line, which system calls a copy or send took.
@@ -83,39 +82,29 @@ func describeStats(st sendfile.Stats) string {
 	return strings.Join(parts, "; ")
 }
 
-func runSendfileSocket(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("sendfile-socket", "[-addr host:port] [-send] [-method sendfile|io.Copy|read/write] [-chunk n] <file>")
+func sendfileSocketFlags(fs *flag.FlagSet) runFunc {
 	addr := fs.String("addr", "localhost:5566", "address to listen on, or with -send to connect to")
 	send := fs.Bool("send", false, "connect to -addr and send the file once, instead of serving it")
-	method := &methodFlag{sendfile.Sendfile}
-	fs.Var(method, "method", "how to send: sendfile, io.Copy or read/write")
-	chunk := fs.Int("chunk", 4096, "bytes asked of each sendfile or read call (the cheat sheet's count)")
-	files, err := parseInterspersed(fs, args)
-	if err != nil {
-		return err
+	copier := copierFlags(fs, "send: sendfile, io.Copy or read/write", "sendfile or read")
+	return func(ctx context.Context, files []string, out io.Writer) error {
+		if len(files) != 1 {
+			return usageError(fs, "sendfile-socket: want one file, got %d arguments", len(files))
+		}
+		if *send {
+			return sendOnce(ctx, *addr, files[0], copier(), out)
+		}
+		return serveFile(ctx, *addr, files[0], copier(), out)
 	}
-	if len(files) != 1 {
-		fs.Usage()
-		return fmt.Errorf("sendfile-socket: want one file, got %d arguments", len(files))
-	}
-	path := files[0]
-	copier := sendfile.Copier{Method: method.m, Chunk: *chunk}
-	if *send {
-		return sendOnce(ctx, *addr, path, copier, out)
-	}
+}
 
+// serveFile sends the file at path to every client that connects to addr.
+func serveFile(ctx context.Context, addr, path string, copier sendfile.Copier, out io.Writer) error {
 	// Check the file before announcing an address no one will be served on.
 	if fi, err := os.Stat(path); err != nil {
 		return err
 	} else if !fi.Mode().IsRegular() {
 		return fmt.Errorf("sendfile-socket: %s: %w", path, sendfile.ErrNotRegular)
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", *addr)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "listening on tcp %s\n", ln.Addr())
 	srv := &sendfile.Server{Path: path, Copier: copier, Log: func(client net.Addr, st sendfile.Stats, err error) {
 		if err != nil {
 			fmt.Fprintf(out, "%v: %v (after %d bytes)\n", client, err, st.Bytes)
@@ -123,7 +112,8 @@ func runSendfileSocket(ctx context.Context, args []string, out io.Writer) error 
 		}
 		fmt.Fprintf(out, "%v: sent %d bytes with %v; %s\n", client, st.Bytes, st.Method, describeStats(st))
 	}}
-	return srv.Serve(ctx, ln)
+	ln, err := listen(ctx, "tcp", addr)
+	return serve(ctx, out, ln, err, srv)
 }
 
 // sendOnce connects to addr and sends the file at path, as the cheat

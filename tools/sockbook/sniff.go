@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,20 +18,38 @@ import (
 // open raw sockets, so they need root or CAP_NET_RAW.
 func sniffCommands() []command {
 	return []command{
-		{"sniff-ip", "print protocol, source and destination of incoming ICMP packets (root)", runSniffIP},
-		{"sniff-tcp", "print the headers and data of incoming TCP segments (root)", runSniffTCP},
-		{"sniff-arp", "print the Ethernet and ARP headers of ARP frames (root)", runSniffARP},
+		{
+			slug:  "sniff-ip",
+			short: "print protocol, source and destination of incoming ICMP packets (root)",
+			usage: "[-proto icmp|tcp|udp|number] [-count n]",
+			flags: sniffIPFlags,
+		},
+		{
+			slug:  "sniff-tcp",
+			short: "print the headers and data of incoming TCP segments (root)",
+			usage: "[-port n] [-all] [-count n]",
+			flags: sniffTCPFlags,
+		},
+		{
+			slug:  "sniff-arp",
+			short: "print the Ethernet and ARP headers of ARP frames (root)",
+			usage: "[-i interface] [-count n]",
+			flags: sniffARPFlags,
+		},
 	}
 }
 
-func runSniffIP(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("sniff-ip", "[-proto icmp|tcp|udp|number] [-count n]")
+func sniffIPFlags(fs *flag.FlagSet) runFunc {
 	proto := fs.String("proto", "icmp", "IP protocol to capture: icmp, tcp, udp or a number")
 	count := fs.Int("count", 0, "stop after this many packets (0: until Ctrl-C)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		return sniffIP(ctx, *proto, *count, out)
 	}
-	p, err := parseProtocol(*proto)
+}
+
+// sniffIP prints the source and destination of count IP packets of proto.
+func sniffIP(ctx context.Context, proto string, count int, out io.Writer) error {
+	p, err := parseProtocol(proto)
 	if err != nil {
 		return fmt.Errorf("sniff-ip: -proto: %w", err)
 	}
@@ -39,8 +58,8 @@ func runSniffIP(ctx context.Context, args []string, out io.Writer) error {
 		return sniffOpenError("sniff-ip", err)
 	}
 	defer s.Close()
-	fmt.Fprintf(out, "listening on ip4:%s 0.0.0.0\n", strings.ToLower(*proto))
-	return sniffLoop(ctx, s, *count, func(pkt []byte) (bool, error) {
+	fmt.Fprintf(out, "listening on ip4:%s 0.0.0.0\n", strings.ToLower(proto))
+	return sniffLoop(ctx, s, count, func(pkt []byte) (bool, error) {
 		ip, err := sniff.ParseIPv4(pkt)
 		if err != nil {
 			return false, err
@@ -50,21 +69,25 @@ func runSniffIP(ctx context.Context, args []string, out io.Writer) error {
 	}, out)
 }
 
-func runSniffTCP(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("sniff-tcp", "[-port n] [-all] [-count n]")
+func sniffTCPFlags(fs *flag.FlagSet) runFunc {
 	port := fs.Int("port", 0, "capture only segments from or to this port, selected in the kernel (0: every port)")
 	all := fs.Bool("all", false, "print segments without data too (SYN, bare ACK, ...)")
 	count := fs.Int("count", 0, "stop after printing this many segments (0: until Ctrl-C)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		if *port < 0 || *port > 65535 {
+			return fmt.Errorf("sniff-tcp: -port %d out of range 0..65535", *port)
+		}
+		return sniffTCP(ctx, uint16(*port), *all, *count, out)
 	}
-	if *port < 0 || *port > 65535 {
-		return fmt.Errorf("sniff-tcp: -port %d out of range 0..65535", *port)
-	}
+}
+
+// sniffTCP prints count TCP segments from or to port (0: any), only
+// those with data unless all.
+func sniffTCP(ctx context.Context, port uint16, all bool, count int, out io.Writer) error {
 	var s *sniff.Sniffer
 	var err error
-	if *port != 0 {
-		s, err = sniff.ListenIP(unix.IPPROTO_TCP, sniff.FilterTCPPort(uint16(*port)))
+	if port != 0 {
+		s, err = sniff.ListenIP(unix.IPPROTO_TCP, sniff.FilterTCPPort(port))
 	} else {
 		s, err = sniff.ListenIP(unix.IPPROTO_TCP, nil)
 	}
@@ -77,7 +100,7 @@ func runSniffTCP(ctx context.Context, args []string, out io.Writer) error {
 	// garbage collector on a busy link.
 	var ip sniff.IPv4
 	var tcp sniff.TCP
-	return sniffLoop(ctx, s, *count, func(pkt []byte) (bool, error) {
+	return sniffLoop(ctx, s, count, func(pkt []byte) (bool, error) {
 		if err := ip.Decode(pkt); err != nil {
 			return false, err
 		}
@@ -87,7 +110,7 @@ func runSniffTCP(ctx context.Context, args []string, out io.Writer) error {
 		if err := tcp.Decode(ip.Payload); err != nil {
 			return false, err
 		}
-		if len(tcp.Payload) == 0 && !*all {
+		if len(tcp.Payload) == 0 && !all {
 			return false, nil
 		}
 		io.WriteString(out, tcp.Dump())
@@ -95,27 +118,30 @@ func runSniffTCP(ctx context.Context, args []string, out io.Writer) error {
 	}, out)
 }
 
-func runSniffARP(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("sniff-arp", "[-i interface] [-count n]")
+func sniffARPFlags(fs *flag.FlagSet) runFunc {
 	ifname := fs.String("i", "", "interface to capture on (default: every interface)")
 	count := fs.Int("count", 0, "stop after this many frames (0: until Ctrl-C)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		return sniffARP(ctx, *ifname, *count, out)
 	}
+}
+
+// sniffARP prints count ARP frames seen on ifname ("": every interface).
+func sniffARP(ctx context.Context, ifname string, count int, out io.Writer) error {
 	// Bound to ETH_P_ARP, the socket would see only frames coming in; bound
 	// to ETH_P_ALL it sees this host's own requests and replies too, and the
 	// filter keeps the ARP ones in the kernel.
-	s, err := sniff.ListenLink(*ifname, unix.ETH_P_ALL, sniff.FilterEtherType(sniff.EtherTypeARP))
+	s, err := sniff.ListenLink(ifname, unix.ETH_P_ALL, sniff.FilterEtherType(sniff.EtherTypeARP))
 	if err != nil {
 		return sniffOpenError("sniff-arp", err)
 	}
 	defer s.Close()
-	where := *ifname
+	where := ifname
 	if where == "" {
 		where = "any"
 	}
 	fmt.Fprintf(out, "listening on arp %s\n", where)
-	return sniffLoop(ctx, s, *count, func(pkt []byte) (bool, error) {
+	return sniffLoop(ctx, s, count, func(pkt []byte) (bool, error) {
 		eth, err := sniff.ParseEthernet(pkt)
 		if err != nil {
 			return false, err

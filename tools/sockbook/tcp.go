@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"io"
 	"net/netip"
 	"time"
@@ -11,37 +12,50 @@ import (
 
 func tcpCommands() []command {
 	return []command{
-		{"tcp-echo", "TCP echo server over IPv4 (try: nc localhost 5566)", runTCPEcho("tcp-echo", "tcp4", "localhost:5566")},
-		{"tcp-echo-ipv6", "TCP echo server over IPv6 (try: nc -6 ::1 5566)", runTCPEcho("tcp-echo-ipv6", "tcp6", "[::1]:5566")},
-		{"dual-stack", "one IPv6 socket serving IPv4 and IPv6 clients, printing each peer", runDualStack},
+		{
+			slug:  "tcp-echo",
+			short: "TCP echo server over IPv4 (try: nc localhost 5566)",
+			usage: "[-addr host:port] [-idle duration]",
+			flags: tcpEchoFlags("tcp4", "localhost:5566"),
+		},
+		{
+			slug:  "tcp-echo-ipv6",
+			short: "TCP echo server over IPv6 (try: nc -6 ::1 5566)",
+			usage: "[-addr host:port] [-idle duration]",
+			flags: tcpEchoFlags("tcp6", "[::1]:5566"),
+		},
+		{
+			slug:  "dual-stack",
+			short: "one IPv6 socket serving IPv4 and IPv6 clients, printing each peer",
+			usage: "[-port n] [-idle duration]",
+			flags: dualStackFlags,
+		},
 	}
 }
 
-func runTCPEcho(slug, network, defaultAddr string) func(context.Context, []string, io.Writer) error {
-	return func(ctx context.Context, args []string, out io.Writer) error {
-		fs := newFlags(slug, "[-addr host:port] [-idle duration]")
-		addr := fs.String("addr", defaultAddr, "address to listen on")
+// tcpEchoFlags returns the flags of a TCP echo server on network, which
+// listens on defaultAddr unless told otherwise.
+func tcpEchoFlags(network, defaultAddr string) func(*flag.FlagSet) runFunc {
+	return func(fs *flag.FlagSet) runFunc {
+		addr := listenFlag(fs, defaultAddr)
 		idle := fs.Duration("idle", 0, "close clients silent for this long (0: never)")
-		if err := fs.Parse(args); err != nil {
-			return err
+		return func(ctx context.Context, _ []string, out io.Writer) error {
+			ln, err := tcpecho.Listen(ctx, network, *addr)
+			return serve(ctx, out, ln, err, &tcpecho.Server{IdleTimeout: *idle, Logger: newLogger(out)})
 		}
-		ln, err := tcpecho.Listen(ctx, network, *addr)
-		return serve(ctx, out, ln, err, &tcpecho.Server{IdleTimeout: *idle, Logger: newLogger(out)})
 	}
 }
 
-func runDualStack(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("dual-stack", "[-port n] [-idle duration]")
+func dualStackFlags(fs *flag.FlagSet) runFunc {
 	port := fs.Int("port", 5566, "port to listen on, on every IPv4 and IPv6 address")
 	idle := fs.Duration("idle", time.Duration(0), "close clients silent for this long (0: never)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		ln, err := tcpecho.ListenDualStack(ctx, *port)
+		return serve(ctx, out, ln, err, &tcpecho.Server{
+			IdleTimeout: *idle,
+			OnConnect: func(peer netip.AddrPort) {
+				io.WriteString(out, tcpecho.FormatPeer(peer)+"\n")
+			},
+		})
 	}
-	ln, err := tcpecho.ListenDualStack(ctx, *port)
-	return serve(ctx, out, ln, err, &tcpecho.Server{
-		IdleTimeout: *idle,
-		OnConnect: func(peer netip.AddrPort) {
-			io.WriteString(out, tcpecho.FormatPeer(peer)+"\n")
-		},
-	})
 }

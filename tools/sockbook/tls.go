@@ -24,26 +24,29 @@ func tlsCommands() []command {
 		{
 			slug:  "tls-echo",
 			short: "TLS echo server; self-signed certificate unless -cert/-key (try: openssl s_client -connect localhost:5566)",
-			run:   runTLSEcho,
+			usage: "[-addr host:port] [-cert file -key file] [-write-pem dir] [-min-version v [-allow-tls10]]",
+			flags: tlsEchoFlags,
 		},
 		{
 			slug:  "tls-ciphers",
 			short: "TLS echo server with chosen cipher suites; prints them as JSON like Python's get_ciphers()",
-			run:   runTLSCiphers,
+			usage: "[-addr host:port] [-ciphers list] [-list] [-cert file -key file] [-write-pem dir]",
+			flags: tlsCiphersFlags,
 		},
 	}
 }
 
 // tlsFlags are the flags both TLS recipes share.
 type tlsFlags struct {
-	addr, certFile, keyFile, pemDir string
-	minVersion                      string
-	allowTLS10                      bool
-	idle                            time.Duration
+	addr                      *string
+	certFile, keyFile, pemDir string
+	minVersion                string
+	allowTLS10                bool
+	idle                      time.Duration
 }
 
 func (f *tlsFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.addr, "addr", "localhost:5566", "address to listen on")
+	f.addr = listenFlag(fs, "localhost:5566")
 	fs.StringVar(&f.certFile, "cert", "", "PEM certificate file (with -key); default: a self-signed one made in memory")
 	fs.StringVar(&f.keyFile, "key", "", "PEM private key file (with -cert)")
 	fs.StringVar(&f.pemDir, "write-pem", "", "write the self-signed certificate and key to `dir`/cert.pem and key.pem")
@@ -52,26 +55,22 @@ func (f *tlsFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.idle, "idle", time.Minute, "close connections idle this long (0: never)")
 }
 
-func runTLSEcho(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("tls-echo", "[-addr host:port] [-cert file -key file] [-write-pem dir] [-min-version v [-allow-tls10]]")
+func tlsEchoFlags(fs *flag.FlagSet) runFunc {
 	var f tlsFlags
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		return serveTLS(ctx, out, &f, tlsecho.RSA2048, "", false, false)
 	}
-	return serveTLS(ctx, out, &f, tlsecho.RSA2048, "", false, false)
 }
 
-func runTLSCiphers(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("tls-ciphers", "[-addr host:port] [-ciphers list] [-list] [-cert file -key file] [-write-pem dir]")
+func tlsCiphersFlags(fs *flag.FlagSet) runFunc {
 	var f tlsFlags
 	f.register(fs)
 	ciphers := fs.String("ciphers", "ECDH-ECDSA-AES128-GCM-SHA256", "colon-separated cipher suites, OpenSSL or Go names (static ECDH names map to ECDHE)")
 	list := fs.Bool("list", false, "print the enabled cipher suites as JSON and exit without listening")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		return serveTLS(ctx, out, &f, tlsecho.ECDSAP256, *ciphers, true, *list)
 	}
-	return serveTLS(ctx, out, &f, tlsecho.ECDSAP256, *ciphers, true, *list)
 }
 
 // serveTLS runs a TLS echo server as the flags say, with a self-signed
@@ -118,7 +117,7 @@ func serveTLS(ctx context.Context, out io.Writer, f *tlsFlags, kt tlsecho.KeyTyp
 		}
 	}
 
-	ln, err := listen(ctx, "tcp", f.addr)
+	ln, err := listen(ctx, "tcp", *f.addr)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -12,38 +13,63 @@ import (
 
 func udpCommands() []command {
 	return []command{
-		{"udp-echo", "UDP echo server: send every datagram back to its sender", runUDPEcho},
-		{"udp-sender", "send a datagram to an address at an interval (nc -lu shows it)", runUDPSender},
-		{"udp-broadcast", "broadcast a timestamp at an interval with SO_BROADCAST", runUDPBroadcast},
+		{
+			slug:  "udp-echo",
+			short: "UDP echo server: send every datagram back to its sender",
+			usage: "[-addr host:port]",
+			flags: udpEchoFlags,
+		},
+		{
+			slug:  "udp-sender",
+			short: "send a datagram to an address at an interval (nc -lu shows it)",
+			usage: "[-to host:port] [-every duration] [-msg text] [-count n]",
+			flags: udpSenderFlags,
+		},
+		{
+			slug:  "udp-broadcast",
+			short: "broadcast a timestamp at an interval with SO_BROADCAST",
+			usage: "[-to broadcast-address:port] [-every duration] [-count n]",
+			flags: udpBroadcastFlags,
+		},
 	}
 }
 
-func runUDPEcho(ctx context.Context, args []string, out io.Writer) error {
-	addr, err := parseListen("udp-echo", "", args, nil)
-	if err != nil {
-		return err
+func udpEchoFlags(fs *flag.FlagSet) runFunc {
+	addr := listenFlag(fs, "localhost:5566")
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		return servePacket(ctx, out, *addr, &udp.EchoServer{Logger: newLogger(out)})
 	}
-	var lc net.ListenConfig
-	pc, err := lc.ListenPacket(ctx, "udp", addr)
-	if err != nil {
-		return err
-	}
-	announce(out, pc.LocalAddr())
-	return (&udp.EchoServer{Logger: newLogger(out)}).Serve(ctx, pc)
 }
 
-func runUDPSender(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("udp-sender", "[-to host:port] [-every duration] [-msg text] [-count n]")
-	to := fs.String("to", "localhost:5566", "address to send to")
-	every := fs.Duration("every", 5*time.Second, "time between datagrams")
+// senderFlags are the flags of both senders; the broadcaster sends no
+// message of the user's.
+type senderFlags struct {
+	to    *string
+	every *time.Duration
+	count *int
+}
+
+func addSenderFlags(fs *flag.FlagSet, to, toUsage string) senderFlags {
+	return senderFlags{
+		to:    fs.String("to", to, toUsage),
+		every: fs.Duration("every", 5*time.Second, "time between datagrams"),
+		count: fs.Int("count", 0, "stop after this many datagrams (0: until interrupted)"),
+	}
+}
+
+func udpSenderFlags(fs *flag.FlagSet) runFunc {
+	f := addSenderFlags(fs, "localhost:5566", "address to send to")
 	msg := fs.String("msg", "Hello", "message to send; a newline is added, as nc expects")
-	count := fs.Int("count", 0, "stop after this many datagrams (0: until interrupted)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		return udpSend(ctx, f, *msg, out)
 	}
-	dst, err := net.ResolveUDPAddr("udp", *to)
+}
+
+// udpSend sends msg as the flags say until done or until ctx ends.
+func udpSend(ctx context.Context, f senderFlags, msg string, out io.Writer) error {
+	dst, err := net.ResolveUDPAddr("udp", *f.to)
 	if err != nil {
-		return fmt.Errorf("-to %q: %w", *to, err)
+		return fmt.Errorf("-to %q: %w", *f.to, err)
 	}
 	// An unconnected socket, as in the cheat sheet: sendto names the
 	// destination each time, and an ICMP error for one send does not fail
@@ -53,28 +79,30 @@ func runUDPSender(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer pc.Close()
-	s := udp.Sender{To: dst, Payload: udp.Message([]byte(*msg + "\n")), Interval: *every, Count: *count, Logger: newLogger(out)}
+	s := udp.Sender{To: dst, Payload: udp.Message([]byte(msg + "\n")), Interval: *f.every, Count: *f.count, Logger: newLogger(out)}
 	return s.Run(ctx, pc)
 }
 
-func runUDPBroadcast(ctx context.Context, args []string, out io.Writer) error {
-	fs := newFlags("udp-broadcast", "[-to broadcast-address:port] [-every duration] [-count n]")
-	to := fs.String("to", "255.255.255.255:5566", "broadcast address and port to send to")
-	every := fs.Duration("every", 5*time.Second, "time between datagrams")
-	count := fs.Int("count", 0, "stop after this many datagrams (0: until interrupted)")
-	if err := fs.Parse(args); err != nil {
-		return err
+func udpBroadcastFlags(fs *flag.FlagSet) runFunc {
+	f := addSenderFlags(fs, "255.255.255.255:5566", "broadcast address and port to send to")
+	return func(ctx context.Context, _ []string, out io.Writer) error {
+		return udpBroadcast(ctx, f, out)
 	}
-	dst, err := net.ResolveUDPAddr("udp4", *to)
+}
+
+// udpBroadcast broadcasts a timestamp as the flags say until done or
+// until ctx ends.
+func udpBroadcast(ctx context.Context, f senderFlags, out io.Writer) error {
+	dst, err := net.ResolveUDPAddr("udp4", *f.to)
 	if err != nil {
-		return fmt.Errorf("-to %q: %w", *to, err)
+		return fmt.Errorf("-to %q: %w", *f.to, err)
 	}
 	pc, err := udp.ListenBroadcast(ctx, "udp4", ":0")
 	if err != nil {
 		return err
 	}
 	defer pc.Close()
-	s := udp.Sender{To: dst, Payload: udp.Timestamp(nil), Interval: *every, Count: *count, Logger: newLogger(out)}
+	s := udp.Sender{To: dst, Payload: udp.Timestamp(nil), Interval: *f.every, Count: *f.count, Logger: newLogger(out)}
 	return s.Run(ctx, pc)
 }
 
