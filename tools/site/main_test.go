@@ -48,7 +48,7 @@ func TestBuild(t *testing.T) {
 	root := tempRepo(t)
 	var out strings.Builder
 	require.NoError(t, run(context.Background(), []string{"build", "-root", root}, &out))
-	assert.Contains(t, out.String(), "site: built 4 pages")
+	assert.Contains(t, out.String(), "site: built 5 pages")
 	assert.FileExists(t, filepath.Join(root, "_site", "index.html"))
 	assert.FileExists(t, filepath.Join(root, "_site", "cheatsheet.html"))
 }

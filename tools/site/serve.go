@@ -42,7 +42,8 @@ func serve(ctx context.Context, cfg sitegen.Config, opts serveOptions, out io.Wr
 		bench = filepath.Join(cfg.Root, "tools", "bench", "results")
 	}
 	watchDirs := []string{filepath.Join(cfg.Root, "notebooks"), filepath.Join(cfg.Root, "tutorials"),
-		filepath.Join(cfg.Root, "site"), filepath.Join(cfg.Root, "recipes", "recipes.tsv"), bench}
+		filepath.Join(cfg.Root, "site"), filepath.Join(cfg.Root, "recipes", "recipes.tsv"),
+		filepath.Join(cfg.Root, "recipes", "sheet"), bench}
 	// The first snapshot comes before the first build, so that a change
 	// made while the site builds or the server starts is still seen.
 	last := snapshot(watchDirs)

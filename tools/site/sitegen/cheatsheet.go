@@ -2,7 +2,6 @@ package sitegen
 
 import (
 	"html/template"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -66,7 +65,7 @@ func (s *site) cheatSheet(chapters []*chapter) (*page, error) {
 		groups = append(groups, g)
 	}
 	p.data = groups
-	p.Source = filepath.ToSlash(filepath.Join("recipes", "sheet"))
+	p.Source = "recipes/sheet"
 	return p, nil
 }
 

@@ -1,8 +1,9 @@
 // Package sitegen renders sockbook's tutorial website: one page per chapter
-// notebook (notebooks/NN-name.ipynb), the course (tutorials/), a one-page
-// cheat sheet of all recipes of recipes.tsv, a Python → Go reference, the
-// committed benchmark results of tools/bench/results with their charts, a
-// 404 page, sitemap.xml and a client-side search index.
+// notebook (notebooks/NN-name.ipynb), the course (tutorials/), a cheat
+// sheet of all recipes of recipes.tsv from the snippets of recipes/sheet,
+// a Python → Go reference, the committed benchmark results of
+// tools/bench/results with their charts, the whole book on one page for
+// printing, a 404 page, sitemap.xml and a client-side search index.
 //
 // Pages link to each other with relative URLs only and load nothing from
 // other hosts, so the built folder works from file://, under any sub-path

@@ -535,3 +535,10 @@ func TestStampAndSource(t *testing.T) {
 		assert.Equal(t, read(t, cfg.Out, p), read(t, again.Out, p), "%s: same inputs, same bytes", p)
 	}
 }
+
+func TestCompactAssets(t *testing.T) {
+	css := "/* a comment\n   over lines */\n.a {\n  content: \" (\" attr(href) \")\";\n}\n\n  .b { color: red; } /* after */\n"
+	assert.Equal(t, ".a {\ncontent: \" (\" attr(href) \")\";\n}\n.b { color: red; }\n", string(compactCSS([]byte(css))))
+	js := "(function () {\n  // why\n  var u = \"http://x\"; // kept: not a whole line\n\n  return u;\n})();\n"
+	assert.Equal(t, "(function () {\nvar u = \"http://x\"; // kept: not a whole line\nreturn u;\n})();\n", string(compactScript([]byte(js))))
+}
