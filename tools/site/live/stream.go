@@ -34,7 +34,7 @@ const flushEvery = 40 * time.Millisecond
 type Render func(*nbformat.Output) template.HTML
 
 func (s *Server) execute(w http.ResponseWriter, r *http.Request, ss *session, code string) {
-	c, _, gen := ss.current()
+	c, k, gen := ss.current()
 	if c == nil {
 		http.Error(w, "live: the kernel is not running; restart it", http.StatusConflict)
 		return
@@ -65,11 +65,22 @@ func (s *Server) execute(w http.ResponseWriter, r *http.Request, ss *session, co
 		st.note(fmt.Sprintf("\n[%d outputs were dropped: the cell printed faster than they could be sent]\n", ex.Dropped))
 	}
 	st.finish()
+	// A kernel that died before the request reached it fails the send
+	// with the connection's error, not ErrKernelExited: its process having
+	// exited is what decides.
+	exited := errors.Is(err, jupyter.ErrKernelExited)
+	if err != nil && k != nil {
+		select {
+		case <-k.Done():
+			exited = true
+		default:
+		}
+	}
 	switch {
 	case err == nil:
 		status := ex.Reply.Status
 		st.event("end", map[string]any{"status": status, "execution_count": ex.Reply.ExecutionCount})
-	case errors.Is(err, jupyter.ErrKernelExited):
+	case exited:
 		if _, _, now := ss.current(); now != gen {
 			st.event("end", map[string]any{"status": "aborted", "message": "the kernel was restarted"})
 			return
