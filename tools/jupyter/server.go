@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 )
@@ -210,11 +211,33 @@ func (s *Server) serveShell(ctx context.Context, queue chan *Message) {
 		case <-ctx.Done():
 			return
 		case m := <-queue:
+			s.awaitSubscriber(ctx, subscriberWait)
 			failed := s.handleShell(ctx, m)
 			if failed {
 				s.abortQueued(queue)
 			}
 		}
+	}
+}
+
+// subscriberWait bounds how long a request waits for a client's iopub
+// subscription.
+const subscriberWait = 2 * time.Second
+
+// awaitSubscriber waits, up to max, until some client has subscribed to
+// iopub. A client connects iopub before it sends its first request, but
+// zmq4 registers the subscription on its own goroutine; a request served
+// before that publishes its busy and idle to nobody, and a front end that
+// waits for idle, as jupyter console does, then waits forever (seen under
+// load: the first cell of a fresh console never finished).
+func (s *Server) awaitSubscriber(ctx context.Context, max time.Duration) {
+	pub, ok := s.iopub.(interface{ Topics() []string })
+	if !ok {
+		return
+	}
+	deadline := time.Now().Add(max)
+	for len(pub.Topics()) == 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
