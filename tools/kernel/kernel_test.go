@@ -95,9 +95,12 @@ func TestKernelInfo(t *testing.T) {
 	require.NoError(t, c.Heartbeat(ctx))
 }
 
-// manifestEntries reads the generated tables' manifest.
+// manifestEntries reads the manifest of the tables the build generated for
+// the kernel the tests run.
 func manifestEntries(t *testing.T) []manifestEntry {
-	b, err := os.ReadFile(filepath.Join("imports", "manifest.json"))
+	path, err := kernelPath()
+	require.NoError(t, err, "building the kernel")
+	b, err := os.ReadFile(filepath.Join(kernelbin.TablesDir(path), "manifest.json"))
 	require.NoError(t, err)
 	var m []manifestEntry
 	require.NoError(t, json.Unmarshal(b, &m))
@@ -107,9 +110,24 @@ func manifestEntries(t *testing.T) []manifestEntry {
 // TestImportEveryPackage imports, in one cell, every package that has a
 // table and prints the type of one of its functions. A package that is not
 // linked into the kernel fails the import (the kernel has no toolchain to
-// build it), so every line checks a real table entry.
+// build it), so every line checks a real table entry. The tables are those
+// of the current sources: every pkg/ package go list finds has one, so a
+// new package or exported function is in the kernel the next build makes.
 func TestImportEveryPackage(t *testing.T) {
 	_, c := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pkgs, err := ownPackages(ctx, filepath.Join("..", ".."))
+	require.NoError(t, err)
+	require.NotEmpty(t, pkgs)
+	var tabled []string
+	for _, e := range manifestEntries(t) {
+		if strings.HasPrefix(e.Path, modulePath+"/") {
+			tabled = append(tabled, e.Path)
+		}
+	}
+	assert.ElementsMatch(t, pkgs, tabled, "the pkg/ packages with a table")
+
 	var code strings.Builder
 	var want []string
 	ownPackages := 0
@@ -203,15 +221,25 @@ func TestPanicKeepsKernel(t *testing.T) {
 }
 
 // interruptCases are cells that block, each in its own way, with the
-// state they must leave intact.
-var interruptCases = []struct{ name, setup, code string }{
-	{"cpu loop", "", "for {}"},
-	{"Accept on an earlier cell's listener", `import "net"; ln, _ := net.Listen("tcp", "127.0.0.1:0")`, "conn, err := ln.Accept()"},
-	{"Read on a connection", `import "net"; rl, _ := net.Listen("tcp", "127.0.0.1:0"); rc, _ := net.Dial("tcp", rl.Addr().String()); buf := make([]byte, 8)`, "rc.Read(buf)"},
-	{"epoll_wait", `import "golang.org/x/sys/unix"; epfd, _ := unix.EpollCreate1(0); events := make([]unix.EpollEvent, 4)`, "for { unix.EpollWait(epfd, events, -1) }"},
-	{"channel receive", "ch := make(chan int)", "<-ch"},
-	{"sleep", `import "time"`, "time.Sleep(time.Hour)"},
-	{"event loop Serve(ctx, ln)", `import "net"; import "github.com/sockbook/sockbook/pkg/eventloop"; eln, _ := net.Listen("tcp", "127.0.0.1:0"); srv := &eventloop.Server{Mechanism: eventloop.Poll}`, "srv.Serve(ctx, eln)"},
+// state they must leave intact. All but the abandoned ones are woken, not
+// left waiting.
+var interruptCases = []struct {
+	name, setup, code string
+	abandoned         bool
+}{
+	{name: "cpu loop", code: "for {}"},
+	{name: "Accept on an earlier cell's listener", setup: `import "net"; ln, _ := net.Listen("tcp", "127.0.0.1:0")`, code: "conn, err := ln.Accept()"},
+	{name: "Read on a connection", setup: `import "net"; rl, _ := net.Listen("tcp", "127.0.0.1:0"); rc, _ := net.Dial("tcp", rl.Addr().String()); buf := make([]byte, 8)`, code: "rc.Read(buf)"},
+	{name: "epoll_wait", setup: `import "golang.org/x/sys/unix"; epfd, _ := unix.EpollCreate1(0); events := make([]unix.EpollEvent, 4)`, code: "for { unix.EpollWait(epfd, events, -1) }"},
+	// A loop, as an event loop polls: with SIGINT, one poll can return
+	// EINTR from that signal and end the cell before the kernel has
+	// marked it interrupted (the cell then ends ok, with the error).
+	{name: "poll", setup: `import "golang.org/x/sys/unix"; p := make([]int, 2); unix.Pipe(p)`, code: "for { unix.Poll([]unix.PollFd{{Fd: int32(p[0]), Events: unix.POLLIN}}, -1) }"},
+	{name: "channel receive", setup: "ch := make(chan int)", code: "<-ch", abandoned: true},
+	{name: "sleep", setup: `import "time"`, code: "time.Sleep(time.Hour)"},
+	{name: "event loop Serve(ctx, ln), poll", setup: `import "net"; import "github.com/sockbook/sockbook/pkg/eventloop"; eln, _ := net.Listen("tcp", "127.0.0.1:0"); srv := &eventloop.Server{Mechanism: eventloop.Poll}`, code: "srv.Serve(ctx, eln)"},
+	{name: "event loop Serve(ctx, ln), epoll", setup: `import "net"; import "github.com/sockbook/sockbook/pkg/eventloop"; epln, _ := net.Listen("tcp", "127.0.0.1:0"); esrv := &eventloop.Server{Mechanism: eventloop.Epoll}`, code: "esrv.Serve(ctx, epln)"},
+	{name: "TCP echo server Serve(ctx, ln)", setup: `import "github.com/sockbook/sockbook/pkg/tcpecho"; tl, _ := tcpecho.Listen(ctx, "tcp4", "127.0.0.1:0")`, code: "(&tcpecho.Server{}).Serve(ctx, tl)"},
 }
 
 // TestInterrupt interrupts each blocking cell, with interrupt_request (the
@@ -245,6 +273,7 @@ func TestInterrupt(t *testing.T) {
 				cancel()
 				require.NotNil(t, ex, tc.name)
 				assert.Equal(t, "interrupted", ex.Reply.EName, "%s: %s", tc.name, ex.Reply.EValue)
+				assert.Equal(t, tc.abandoned, strings.Contains(ex.Reply.EValue, "abandoned"), "%s: %s", tc.name, ex.Reply.EValue)
 				assert.Less(t, took, time.Second, tc.name)
 				t.Logf("%s: interrupt → idle in %v", tc.name, took)
 				ex = execute(t, c, "fmt.Println(kept + 1)")
@@ -287,6 +316,47 @@ func TestNoGoroutineLeak(t *testing.T) {
 	}
 	time.Sleep(100 * time.Millisecond)
 	assert.Equal(t, before, count(), "goroutines before and after 15 interrupts")
+}
+
+// TestInspect inspects the names of a standard package and a pkg/ package,
+// documented from the docs.json linked into the kernel, and the session's
+// values.
+func TestInspect(t *testing.T) {
+	_, c := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	execute(t, c, `import ("net"; "github.com/sockbook/sockbook/pkg/addr"); ln, _ := net.Listen("tcp", "127.0.0.1:0"); answer := 42`)
+	for _, tc := range []struct{ code, want string }{
+		{"addr.InetAton", "func InetAton(s string) ([4]byte, error)"},
+		{"addr.InetAton(", "func InetAton(s string) ([4]byte, error)"},
+		{"net.Listen", "func Listen(network, address string) (Listener, error)"},
+		{"answer", "var answer int = 42"},
+		{"ln", "*net.TCPListener"},
+		{"ln.Accept", "func (l *TCPListener) Accept() (Conn, error)"},
+	} {
+		r, err := c.Inspect(ctx, tc.code, len([]rune(tc.code)), 0)
+		require.NoError(t, err)
+		require.True(t, r.Found, tc.code)
+		assert.Contains(t, r.Data["text/plain"], tc.want, tc.code)
+		assert.Contains(t, r.Data, "text/markdown", tc.code)
+	}
+	r, err := c.Inspect(ctx, "nothingByThatName", 5, 0)
+	require.NoError(t, err)
+	assert.False(t, r.Found)
+}
+
+// TestComplete completes a name of a pkg/ package from its table.
+func TestComplete(t *testing.T) {
+	_, c := startKernel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	execute(t, c, `import "github.com/sockbook/sockbook/pkg/addr"`)
+	code := "é := addr.InetA"
+	r, err := c.Complete(ctx, code, len([]rune(code)))
+	require.NoError(t, err)
+	assert.Contains(t, r.Matches, "InetAton")
+	assert.Equal(t, len([]rune("é := addr.")), r.CursorStart, "positions count code points")
+	assert.Equal(t, len([]rune(code)), r.CursorEnd)
 }
 
 func TestShutdownEndsProcess(t *testing.T) {

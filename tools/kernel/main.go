@@ -5,8 +5,8 @@
 // Command kernel builds and installs the sockbook Jupyter kernel: gophernotes
 // with the sockbook packages, and current standard-library tables, linked in.
 //
-//	go run ./tools/kernel gen       # regenerate tools/kernel/imports
 //	go run ./tools/kernel build     # build bin/sockbook-kernel
+//	go run ./tools/kernel gen       # write its tables and docs, to read them
 //	go run ./tools/kernel install   # install the "sockbook" kernelspec
 //
 // "go run build.go kernel" runs build and then install. See README.md in
@@ -37,7 +37,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 || subcommands[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: go run ./tools/kernel gen|build|install [flags]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./tools/kernel build|gen|install [flags]")
 		os.Exit(2)
 	}
 	err := subcommands[os.Args[1]](ctx, os.Args[2:], os.Stdout)

@@ -1,9 +1,10 @@
 // Package docs answers the sockbook kernel's questions about the
 // documentation of linked packages.
 //
-// The documentation comes from docs.json, which "go run ./tools/kernel gen"
-// writes next to the import tables and package
-// github.com/sockbook/sockbook/tools/kernel/imports embeds as DocsJSON. It
+// The documentation comes from docs.json, which the kernel build generates
+// with the import tables and package
+// github.com/sockbook/sockbook/tools/kernel/imports embeds as DocsJSON
+// ("go run ./tools/kernel gen -out DIR" writes it for reading). It
 // has an entry for every name the tables bind: each package, function,
 // type, constant and variable, and the methods and fields of the types.
 // Parse it once, when the kernel starts, and ask the Index:

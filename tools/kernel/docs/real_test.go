@@ -11,12 +11,21 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sockbook/sockbook/tools/kernel/docs"
-	"github.com/sockbook/sockbook/tools/kernel/imports"
+	"github.com/sockbook/sockbook/tools/kernel/kernelbin"
 )
+
+// generated reads a file the kernel build generated, next to the tables
+// linked into the kernel the tests of tools/kernel run: docs.json is the
+// one the kernel embeds.
+func generated(t testing.TB, name string) []byte {
+	b, err := os.ReadFile(filepath.Join(kernelbin.TablesForTest(t), name))
+	require.NoError(t, err)
+	return b
+}
 
 // realIndex parses the docs.json linked into the kernel.
 func realIndex(t testing.TB) *docs.Index {
-	ix, err := docs.Parse(imports.DocsJSON)
+	ix, err := docs.Parse(generated(t, "docs.json"))
 	require.NoError(t, err)
 	return ix
 }
@@ -161,7 +170,7 @@ func TestRealLeftOut(t *testing.T) {
 	assert.True(t, ok)
 }
 
-// A manifestEntry is what the test reads of imports/manifest.json.
+// A manifestEntry is what the test reads of the tables' manifest.json.
 type manifestEntry struct {
 	Path    string   `json:"path"`
 	Name    string   `json:"name"`
@@ -175,10 +184,8 @@ type manifestEntry struct {
 // generator that lets them drift apart.
 func TestRealMatchesManifest(t *testing.T) {
 	ix := realIndex(t)
-	b, err := os.ReadFile(filepath.Join("..", "imports", "manifest.json"))
-	require.NoError(t, err)
 	var manifest []manifestEntry
-	require.NoError(t, json.Unmarshal(b, &manifest))
+	require.NoError(t, json.Unmarshal(generated(t, "manifest.json"), &manifest))
 	require.NotEmpty(t, manifest)
 	n := 0
 	for _, m := range manifest {
@@ -204,9 +211,10 @@ func TestRealMatchesManifest(t *testing.T) {
 }
 
 func BenchmarkParse(b *testing.B) {
-	b.SetBytes(int64(len(imports.DocsJSON)))
+	docsJSON := generated(b, "docs.json")
+	b.SetBytes(int64(len(docsJSON)))
 	for b.Loop() {
-		if _, err := docs.Parse(imports.DocsJSON); err != nil {
+		if _, err := docs.Parse(docsJSON); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -16,8 +16,6 @@ import (
 
 	"github.com/sockbook/sockbook/tools/jupyter"
 	"github.com/sockbook/sockbook/tools/kernel/capture"
-	"github.com/sockbook/sockbook/tools/kernel/docs"
-	"github.com/sockbook/sockbook/tools/kernel/imports"
 	"github.com/sockbook/sockbook/tools/kernel/session"
 )
 
@@ -30,7 +28,12 @@ func TestMain(m *testing.M) {
 }
 
 // startKernel serves a Kernel in this process, its output captured from
-// the os.Stdout and os.Stderr variables, and connects a client.
+// the os.Stdout and os.Stderr variables, and connects a client. It has
+// gomacro's built-in tables of the standard packages and no docs: the
+// generated tables and docs.json exist only in the kernel binary (see
+// tools/kernel/buildkernel.go), so what needs them (inspecting and
+// completing pkg/ names, documentation) is tested against it, in
+// tools/kernel.
 func startKernel(t *testing.T) *jupyter.Client {
 	t.Helper()
 	info, err := jupyter.NewConnectionInfo()
@@ -44,9 +47,7 @@ func startKernel(t *testing.T) *jupyter.Client {
 	require.NoError(t, err)
 	sess, err := session.New(session.Options{})
 	require.NoError(t, err)
-	index, err := docs.Parse(imports.DocsJSON)
-	require.NoError(t, err)
-	k := New(sess, Config{Docs: index, Flush: out.Flush, SiteURL: "http://localhost:8000/"})
+	k := New(sess, Config{Flush: out.Flush, SiteURL: "http://localhost:8000/"})
 	srv = jupyter.NewServer(info, k, nil)
 	close(ready)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -184,17 +185,14 @@ func TestIsComplete(t *testing.T) {
 	}
 }
 
+// TestInspect inspects the session's own values, which need no docs.
 func TestInspect(t *testing.T) {
 	c := startKernel(t)
 	ctx := testContext(t)
-	execute(t, c, `import ("net"; "github.com/sockbook/sockbook/pkg/addr"); ln, _ := net.Listen("tcp", "127.0.0.1:0"); answer := 42`)
+	execute(t, c, `import "net"; ln, _ := net.Listen("tcp", "127.0.0.1:0"); answer := 42`)
 	for _, tc := range []struct{ code, want string }{
-		{"addr.InetAton", "InetAton"},
-		{"addr.InetAton(", "InetAton"},
-		{"net.Listen", "func Listen(network, address string) (Listener, error)"},
 		{"answer", "var answer int = 42"},
 		{"ln", "*net.TCPListener"},
-		{"ln.Accept", "Accept"},
 	} {
 		r, err := c.Inspect(ctx, tc.code, len([]rune(tc.code)), 0)
 		require.NoError(t, err)
@@ -207,14 +205,16 @@ func TestInspect(t *testing.T) {
 	assert.False(t, r.Found)
 }
 
+// TestComplete completes a name of a standard package, whose table
+// gomacro has built in.
 func TestComplete(t *testing.T) {
 	c := startKernel(t)
 	ctx := testContext(t)
-	execute(t, c, `import "github.com/sockbook/sockbook/pkg/addr"`)
-	code := "é := addr.InetA"
+	execute(t, c, `import "strings"`)
+	code := "é := strings.ToUp"
 	r, err := c.Complete(ctx, code, len([]rune(code)))
 	require.NoError(t, err)
-	assert.Contains(t, r.Matches, "InetAton")
-	assert.Equal(t, len([]rune("é := addr.")), r.CursorStart, "positions count code points")
+	assert.Contains(t, r.Matches, "ToUpper")
+	assert.Equal(t, len([]rune("é := strings.")), r.CursorStart, "positions count code points")
 	assert.Equal(t, len([]rune(code)), r.CursorEnd)
 }

@@ -2,22 +2,22 @@
 // sockbook kernel: for each package, the functions, variables, constants and
 // types that interpreted notebook code may use, as reflect values.
 //
-// Every other file in this folder is generated from the packages themselves;
-// after any change under pkg/ (or to the package list in tools/kernel),
-// regenerate them with
+// Only this file is committed. The kernel build ("go run ./tools/kernel
+// build", see buildkernel.go there) generates the rest from the current
+// sources and adds it to this package with go build -overlay: one table per
+// package, each registering itself in Packages, and docs.go, which declares
+// DocsJSON, the documentation of every name the tables bind. So the kernel
+// always has the tables of the sources it is built from, and built without
+// the overlay this package registers nothing.
 //
-//	go generate ./tools/kernel
+// To read what the build generates (the tables, manifest.json listing each
+// table with its exported functions and the generic declarations the
+// interpreter cannot bind, and docs.json), run
 //
-// manifest.json lists each table with its exported functions and the generic
-// declarations the interpreter cannot bind, which are left out. docs.json
-// holds the documentation of every name the tables bind (see DocsJSON).
+//	go run ./tools/kernel gen -out DIR
 package imports
 
-import (
-	_ "embed" // for DocsJSON
-
-	"github.com/cosmos72/gomacro/imports"
-)
+import "github.com/cosmos72/gomacro/imports"
 
 // Package is one package's table, in the interpreter's own format.
 type Package = imports.Package
@@ -26,12 +26,3 @@ type Package = imports.Package
 // same map as gomacro's, so the tables registered here replace gomacro's
 // older built-in ones for the same import paths.
 var Packages = imports.Packages
-
-// DocsJSON is docs.json: the documentation of every name the tables bind
-// (the package itself, functions, types with their methods and fields,
-// constants and variables), generated from the packages' sources with the
-// tables. The kernel answers inspect requests from it; package
-// github.com/sockbook/sockbook/tools/kernel/docs reads it.
-//
-//go:embed docs.json
-var DocsJSON []byte

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -62,11 +64,64 @@ func ModuleDir(ctx context.Context) (string, error) {
 
 // Build returns the path of a kernel built from the sources in moduleDir,
 // building it first unless the user cache already holds one built from the
-// same inputs (Go version, go.mod, go.sum, and the Go and JSON files of
-// pkg/, tools/kernel and tools/jupyter). The first
-// build takes minutes; later calls take the time to hash the inputs. Build
-// output goes to log.
+// same inputs (Go version, go.mod, go.sum, and the Go files of pkg/,
+// tools/kernel and tools/jupyter: the import tables are generated from
+// them at each build). The first build takes minutes; later calls take the
+// time to hash the inputs. Build output goes to log. Next to the binary,
+// TablesDir holds what the build generated.
+//
+// Concurrent calls, from several test binaries, build once: the first
+// holds a lock file while it builds, the others wait for it and then find
+// its binary.
 func Build(ctx context.Context, moduleDir string, log io.Writer) (string, error) {
+	target, err := cachedPath(moduleDir)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Dir(target)
+	if _, err := os.Stat(target); err == nil {
+		return target, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	unlock, err := lock(ctx, target+".lock")
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if _, err := os.Stat(target); err == nil {
+		return target, nil // built while we waited
+	}
+	// Build to private names and rename, tables first: whoever sees the
+	// binary sees its tables, and never half a file.
+	tmp, err := os.MkdirTemp(dir, ".kernel-build-")
+	if err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	bin, tables := filepath.Join(tmp, "kernel"), filepath.Join(tmp, "tables")
+	cmd := exec.CommandContext(ctx, "go", "run", "./tools/kernel", "build", "-o", bin, "-tables", tables)
+	cmd.Dir = moduleDir
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("kernelbin: build the kernel: %w", err)
+	}
+	if err := os.RemoveAll(TablesDir(target)); err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	if err := os.Rename(tables, TablesDir(target)); err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	if err := os.Rename(bin, target); err != nil {
+		return "", fmt.Errorf("kernelbin: %w", err)
+	}
+	return target, nil
+}
+
+// cachedPath returns where, in the user cache, Build keeps the kernel
+// built from the sources in moduleDir as they are now.
+func cachedPath(moduleDir string) (string, error) {
 	key, err := inputsHash(moduleDir)
 	if err != nil {
 		return "", err
@@ -75,32 +130,40 @@ func Build(ctx context.Context, moduleDir string, log io.Writer) (string, error)
 	if err != nil {
 		return "", fmt.Errorf("kernelbin: %w", err)
 	}
-	dir := filepath.Join(cache, "sockbook")
-	target := filepath.Join(dir, "kernel-"+key[:16])
-	if _, err := os.Stat(target); err == nil {
-		return target, nil
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("kernelbin: %w", err)
-	}
-	// Build to a private name and rename: concurrent test binaries may
-	// build at the same time, and none may see half a file.
-	tmp, err := os.CreateTemp(dir, ".kernel-build-")
+	return filepath.Join(cache, "sockbook", "kernel-"+key[:16]), nil
+}
+
+// TablesDir returns the folder where Build keeps what it generated for the
+// kernel at kernelPath: the import tables linked into it, their
+// manifest.json, and docs.json, the documentation the kernel answers
+// inspect requests from.
+func TablesDir(kernelPath string) string {
+	return kernelPath + ".tables"
+}
+
+// lock takes an exclusive lock on file, waiting for another process's lock
+// until ctx ends, and returns its release.
+func lock(ctx context.Context, file string) (unlock func(), err error) {
+	f, err := os.OpenFile(file, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
-		return "", fmt.Errorf("kernelbin: %w", err)
+		return nil, fmt.Errorf("kernelbin: %w", err)
 	}
-	tmp.Close()
-	defer os.Remove(tmp.Name())
-	cmd := exec.CommandContext(ctx, "go", "run", "./tools/kernel", "build", "-o", tmp.Name())
-	cmd.Dir = moduleDir
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Run(); err != nil {
-		return "", fmt.Errorf("kernelbin: build the kernel: %w", err)
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() { f.Close() }, nil
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) {
+			f.Close()
+			return nil, fmt.Errorf("kernelbin: lock %s: %w", file, err)
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, fmt.Errorf("kernelbin: wait for another build of the kernel (%s): %w", file, ctx.Err())
+		case <-time.After(time.Second):
+		}
 	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return "", fmt.Errorf("kernelbin: %w", err)
-	}
-	return target, nil
 }
 
 // inputsHash hashes everything the kernel binary is built from, apart from
@@ -123,9 +186,9 @@ func inputsHash(moduleDir string) (string, error) {
 			if d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) {
 				return filepath.SkipDir
 			}
-			// Go sources, and the JSON files they embed (docs.json).
-			source := strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go")
-			if !d.IsDir() && (source || strings.HasSuffix(path, ".json")) {
+			// Go sources: the packages linked in, and the generator of
+			// their tables and docs.
+			if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
 				files = append(files, path)
 			}
 			return nil
@@ -163,11 +226,24 @@ func BuildHere(ctx context.Context, log io.Writer) (string, error) {
 // first build's minutes are visible.
 func ForTest(t testing.TB) jupyter.KernelSpec {
 	t.Helper()
+	return Spec(buildForTest(t))
+}
+
+// TablesForTest returns TablesDir of the kernel ForTest provides: tests
+// read the manifest and docs.json of the tables linked into it there.
+func TablesForTest(t testing.TB) string {
+	t.Helper()
+	return TablesDir(buildForTest(t))
+}
+
+// buildForTest is BuildHere for a test, with the build bounded.
+func buildForTest(t testing.TB) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	path, err := BuildHere(ctx, os.Stderr)
 	if err != nil {
 		t.Fatalf("building the sockbook kernel: %v", err)
 	}
-	return Spec(path)
+	return path
 }

@@ -21,7 +21,7 @@ func TestInputsHash(t *testing.T) {
 	write(t, dir, "go.mod", "module example\n")
 	write(t, dir, "go.sum", "")
 	write(t, dir, "pkg/a/a.go", "package a\n")
-	write(t, dir, "tools/kernel/imports/a.go", "package imports\n")
+	write(t, dir, "tools/kernel/gen.go", "package main\n")
 	base, err := inputsHash(dir)
 	require.NoError(t, err)
 
@@ -44,6 +44,34 @@ func TestInputsHash(t *testing.T) {
 	added, err := inputsHash(dir)
 	require.NoError(t, err)
 	assert.NotEqual(t, changed, added)
+
+	// And what else feeds the generated tables: the generator, and the
+	// versions of the packages it loads.
+	write(t, dir, "tools/kernel/gen.go", "package main\n\nconst x = 1\n")
+	regenerated, err := inputsHash(dir)
+	require.NoError(t, err)
+	assert.NotEqual(t, added, regenerated)
+	write(t, dir, "go.sum", "golang.org/x/sys v0.1.0 h1:x\n")
+	resummed, err := inputsHash(dir)
+	require.NoError(t, err)
+	assert.NotEqual(t, regenerated, resummed)
+}
+
+// TestBuildKeysOnInputs checks that a pkg/ change makes Build look for
+// another binary: a kernel whose tables lack the change is not reused.
+func TestBuildKeysOnInputs(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	dir := t.TempDir()
+	write(t, dir, "go.mod", "module example\n")
+	write(t, dir, "go.sum", "")
+	write(t, dir, "pkg/a/a.go", "package a\n")
+	first, err := cachedPath(dir)
+	require.NoError(t, err)
+	write(t, dir, "pkg/a/a.go", "package a\n\nfunc New() {}\n")
+	second, err := cachedPath(dir)
+	require.NoError(t, err)
+	assert.NotEqual(t, first, second)
+	assert.Equal(t, filepath.Dir(first), filepath.Dir(second))
 }
 
 func TestSpec(t *testing.T) {

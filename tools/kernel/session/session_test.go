@@ -12,14 +12,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	// The tables of the packages cells import.
-	_ "github.com/sockbook/sockbook/tools/kernel/imports"
 )
 
 // TestMain runs the tests as the kernel runs: with a GOROOT that does not
 // exist, which keeps gomacro from loading Go sources with go/types (and
-// printing warnings) when a table is imported.
+// printing warnings) when a table is imported. The tables are gomacro's
+// built-in ones of the standard packages: the generated tables, of
+// golang.org/x/sys/unix and pkg/, exist only in the kernel binary (see
+// tools/kernel/buildkernel.go), and cells that need them are tested
+// against it, in tools/kernel.
 func TestMain(m *testing.M) {
 	os.Setenv("GOROOT", "/nonexistent/sockbook-kernel-needs-no-goroot")
 	os.Exit(m.Run())
