@@ -3,26 +3,11 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// runCLIFail runs a command that must fail and returns its stdout and
-// stderr.
-func runCLIFail(t *testing.T, args ...string) (stdout, stderr string) {
-	t.Helper()
-	var out, errOut bytes.Buffer
-	cmd := exec.Command(binary, args...)
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	var exit *exec.ExitError
-	require.ErrorAs(t, err, &exit, "sockbook %v should fail", args)
-	assert.Equal(t, 1, exit.ExitCode())
-	return out.String(), errOut.String()
-}
 
 func TestAddrHostname(t *testing.T) {
 	host, err := os.Hostname()

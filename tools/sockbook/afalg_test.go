@@ -2,39 +2,22 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sockbook/sockbook/pkg/afalg"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// afalgRun runs the command with stdin and returns its output and exit
-// error, for the runs that are meant to fail.
-func afalgRun(t *testing.T, stdin string, args ...string) (stdout, stderr string, err error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var o, e bytes.Buffer
-	cmd := exec.CommandContext(ctx, binary, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err = cmd.Run()
-	return o.String(), e.String(), err
-}
 
 // afalgKernelHas reports whether this kernel offers the algorithm over AF_ALG,
 // asking the same way the commands do.
@@ -97,7 +80,7 @@ func TestAFALGKernelBackend(t *testing.T) {
 		{"aead", "gcm(aes)", []string{"afalg-benchmark", "-n", "10"}},
 	} {
 		args := append([]string{c.args[0], "-backend", "kernel"}, c.args[1:]...)
-		stdout, stderr, err := afalgRun(t, "", args...)
+		stdout, stderr, err := execCLI("", args...)
 		if afalgKernelHas(t, c.typ) {
 			require.NoError(t, err, "%v\n%s", args, stderr)
 			if c.args[0] == "afalg-benchmark" {
@@ -128,20 +111,17 @@ func TestAFALGHash(t *testing.T) {
 		mac.Write(data)
 		assert.Contains(t, out, "\n"+hex.EncodeToString(mac.Sum(nil))+"  "+file+"\n")
 
-		stdout, stderr, err := afalgRun(t, "from stdin", "afalg-hash", "-backend", backend, "-")
+		stdout, stderr, err := execCLI("from stdin", "afalg-hash", "-backend", backend, "-")
 		require.NoError(t, err, stderr)
 		want = sha256.Sum256([]byte("from stdin"))
 		assert.Contains(t, stdout, "\n"+hex.EncodeToString(want[:])+"  -\n")
 	}
 
-	_, stderr, err := afalgRun(t, "", "afalg-hash", "-key", "zz")
-	require.Error(t, err)
+	_, stderr := runCLIFail(t, "afalg-hash", "-key", "zz")
 	assert.Contains(t, stderr, `-key "zz": not hex`)
-	_, stderr, err = afalgRun(t, "", "afalg-hash", "-backend", "go", "-alg", "whirlpool")
-	require.Error(t, err)
+	_, stderr = runCLIFail(t, "afalg-hash", "-backend", "go", "-alg", "whirlpool")
 	assert.Contains(t, stderr, "afalg hash whirlpool: Go fallback: no Go implementation")
-	_, stderr, err = afalgRun(t, "", "afalg-hash", filepath.Join(t.TempDir(), "missing"))
-	require.Error(t, err)
+	_, stderr = runCLIFail(t, "afalg-hash", filepath.Join(t.TempDir(), "missing"))
 	assert.Contains(t, stderr, "no such file or directory")
 }
 
@@ -163,8 +143,7 @@ func TestAFALGAESCBC(t *testing.T) {
 	a, b := runCLI(t, "afalg-aes-cbc"), runCLI(t, "afalg-aes-cbc")
 	assert.NotEqual(t, afalgField(t, a, "ciphertext"), afalgField(t, b, "ciphertext"))
 
-	_, stderr, err := afalgRun(t, "", "afalg-aes-cbc", "-key", "0011")
-	require.Error(t, err)
+	_, stderr := runCLIFail(t, "afalg-aes-cbc", "-key", "0011")
 	assert.Contains(t, stderr, "AES key is 2 bytes long, want 16, 24 or 32")
 }
 
@@ -205,8 +184,7 @@ func TestAFALGAESGCM(t *testing.T) {
 			assert.Equal(t, `"Hello AES-GCM"`, afalgField(t, out, "plaintext"))
 		}
 	}
-	_, stderr, err := afalgRun(t, "", "afalg-aes-gcm", "-nonce", "00")
-	require.Error(t, err)
+	_, stderr := runCLIFail(t, "afalg-aes-gcm", "-nonce", "00")
 	assert.Contains(t, stderr, "nonce is 1 bytes long, want 12")
 }
 
@@ -232,11 +210,9 @@ func TestAFALGGCMSendfile(t *testing.T) {
 		assert.Equal(t, tag, afalgField(t, out, "tag"))
 		assert.Equal(t, "68000 bytes", afalgField(t, out, "plaintext"))
 	}
-	_, stderr, err := afalgRun(t, "", "afalg-gcm-sendfile")
-	require.Error(t, err)
+	_, stderr := runCLIFail(t, "afalg-gcm-sendfile")
 	assert.Contains(t, stderr, "want one file to encrypt")
-	_, stderr, err = afalgRun(t, "", "afalg-gcm-sendfile", dir)
-	require.Error(t, err)
+	_, stderr = runCLIFail(t, "afalg-gcm-sendfile", dir)
 	assert.Contains(t, stderr, "is not a regular file")
 }
 
@@ -254,7 +230,6 @@ func TestAFALGBenchmark(t *testing.T) {
 	assert.NotContains(t, out, "kernel")
 	assert.Contains(t, out, "go (crypto/cipher)")
 
-	_, stderr, err := afalgRun(t, "", "afalg-benchmark", "-n", "0")
-	require.Error(t, err)
+	_, stderr := runCLIFail(t, "afalg-benchmark", "-n", "0")
 	assert.Contains(t, stderr, "0 iterations, want at least 1")
 }

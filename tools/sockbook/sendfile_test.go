@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,9 +70,8 @@ func TestSendfileCopyCLIRejectsBadInput(t *testing.T) {
 		{[]string{"sendfile-copy", "-method", "splice", src, filepath.Join(dir, "out")}, `"splice"`},
 		{[]string{"sendfile-copy", src, filepath.Join(dir, "no/such/dir")}, "no/such/dir"},
 	} {
-		out, err := exec.Command(binary, tc.args...).CombinedOutput()
-		assert.Error(t, err, "sockbook %s must fail", strings.Join(tc.args, " "))
-		assert.Contains(t, string(out), tc.want, "sockbook %s", strings.Join(tc.args, " "))
+		_, stderr := runCLIFail(t, tc.args...)
+		assert.Contains(t, stderr, tc.want, "sockbook %s", strings.Join(tc.args, " "))
 	}
 }
 
@@ -95,8 +93,7 @@ func TestSendfileSocketCLIServes(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, int64(size), n, "the client gets every byte")
 				assert.Equal(t, want, [sha256.Size]byte(h.Sum(nil)), "sha256 of what the client read")
-				line := <-lines
-				assert.Contains(t, line, fmt.Sprintf("sent %d bytes with %s", size, method))
+				assert.Contains(t, nextLine(t, lines), fmt.Sprintf("sent %d bytes with %s", size, method))
 			}
 		})
 	}
@@ -146,8 +143,7 @@ func TestSendfileSocketCLIRejectsBadInput(t *testing.T) {
 		{[]string{"sendfile-socket", "-addr", "127.0.0.1:0"}, "want one file"},
 		{[]string{"sendfile-socket", "-addr", "127.0.0.1:0", "-method", "copy_file_range", file}, "copy_file_range"},
 	} {
-		out, err := exec.Command(binary, tc.args...).CombinedOutput()
-		assert.Error(t, err, "sockbook %s must fail", strings.Join(tc.args, " "))
-		assert.Contains(t, string(out), tc.want, "sockbook %s", strings.Join(tc.args, " "))
+		_, stderr := runCLIFail(t, tc.args...)
+		assert.Contains(t, stderr, tc.want, "sockbook %s", strings.Join(tc.args, " "))
 	}
 }

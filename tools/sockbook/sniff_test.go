@@ -24,23 +24,6 @@ import (
 	"golang.org/x/net/ipv4"
 )
 
-// waitForLine reads lines until one satisfies match, failing t after 10 s.
-func waitForLine(t *testing.T, lines <-chan string, what string, match func(string) bool) {
-	t.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		select {
-		case line, ok := <-lines:
-			require.True(t, ok, "output ended before %s", what)
-			if match(line) {
-				return
-			}
-		case <-timeout:
-			t.Fatalf("no %s within 10 s", what)
-		}
-	}
-}
-
 func TestSniffIPCLI(t *testing.T) {
 	testenv.MustBeRoot(t)
 	network, address, lines := startCLI(t, "sniff-ip")
@@ -157,8 +140,7 @@ func TestSniffBadFlagsCLI(t *testing.T) {
 		{[]string{"sniff-tcp", "-port", "70000"}, "sniff-tcp: -port 70000 out of range 0..65535"},
 		{[]string{"sniff-arp", "-i", "no-such-if0"}, `sniff-arp: sniff: interface "no-such-if0"`},
 	} {
-		out, err := exec.Command(binary, tc.args...).CombinedOutput()
-		require.Error(t, err, "%v", tc.args)
-		assert.Contains(t, string(out), tc.want)
+		_, stderr := runCLIFail(t, tc.args...)
+		assert.Contains(t, stderr, tc.want)
 	}
 }

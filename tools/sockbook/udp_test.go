@@ -1,19 +1,38 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"net"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// echoDatagram sends msg to the UDP echo server at address, again each
+// 2 s for up to five tries since UDP may lose a datagram, requires msg
+// back and returns the address it sent from.
+func echoDatagram(t *testing.T, address, msg string) net.Addr {
+	t.Helper()
+	c, err := net.Dial("udp4", address)
+	require.NoError(t, err)
+	defer c.Close()
+	buf := make([]byte, 64<<10)
+	for range 5 {
+		_, err := c.Write([]byte(msg))
+		require.NoError(t, err)
+		require.NoError(t, c.SetReadDeadline(time.Now().Add(2*time.Second)))
+		n, err := c.Read(buf)
+		if err == nil {
+			assert.Equal(t, msg, string(buf[:n]))
+			return c.LocalAddr()
+		}
+	}
+	t.Fatalf("no reply from %s", address)
+	return nil
+}
 
 // readDatagrams reads n datagrams from pc within 10 s.
 func readDatagrams(t *testing.T, pc net.PacketConn, n int) []string {
@@ -33,23 +52,8 @@ func TestCLIUDPEcho(t *testing.T) {
 	network, addr, lines := startCLI(t, "udp-echo", "-addr", "127.0.0.1:0")
 	assert.Equal(t, "udp", network)
 
-	c, err := net.Dial("udp", addr)
-	require.NoError(t, err)
-	defer c.Close()
-	require.NoError(t, c.SetDeadline(time.Now().Add(10*time.Second)))
-	_, err = c.Write([]byte("Hello World\n"))
-	require.NoError(t, err)
-	buf := make([]byte, 1024)
-	n, err := c.Read(buf)
-	require.NoError(t, err)
-	assert.Equal(t, "Hello World\n", string(buf[:n]))
-
-	select {
-	case line := <-lines:
-		assert.Contains(t, line, "msg=echoed bytes=12 to="+c.LocalAddr().String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("udp-echo logged nothing about the echo")
-	}
+	from := echoDatagram(t, addr, "Hello World\n")
+	assert.Contains(t, nextLine(t, lines), "msg=echoed bytes=12 to="+from.String(), "udp-echo logs the echo")
 }
 
 func TestCLIUDPSender(t *testing.T) {
@@ -62,28 +66,15 @@ func TestCLIUDPSender(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(out, "msg=sent"), out)
 }
 
-// Without -count the sender runs until interrupted, and then exits cleanly.
+// Without -count the sender runs until interrupted (launchCLI's cleanup
+// interrupts it), and then exits cleanly.
 func TestCLIUDPSenderStopsOnSIGINT(t *testing.T) {
 	listener, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	require.NoError(t, err)
-	defer listener.Close()
+	t.Cleanup(func() { listener.Close() })
 
-	cmd := exec.Command(binary, "udp-sender", "-to", listener.LocalAddr().String(), "-every", "10ms")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
+	launchCLI(t, "udp-sender", "-to", listener.LocalAddr().String(), "-every", "10ms")
 	assert.Equal(t, []string{"Hello\n", "Hello\n"}, readDatagrams(t, listener, 2))
-	require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		assert.NoError(t, err, "stderr:\n%s", stderr.String())
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-		t.Fatal("udp-sender did not stop within 10 s of SIGINT")
-	}
 }
 
 func TestCLIUDPBroadcast(t *testing.T) {
@@ -104,17 +95,14 @@ func TestCLIUDPBroadcast(t *testing.T) {
 }
 
 func TestCLIUDPBadInput(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	for _, args := range [][]string{
 		{"udp-sender", "-to", "no-port-here"},
 		{"udp-sender", "-to", "127.0.0.1:9", "-every", "0s"},
 		{"udp-broadcast", "-to", "[::1]:9"},
 	} {
-		out, err := exec.CommandContext(ctx, binary, args...).CombinedOutput()
-		require.Error(t, err, "sockbook %v", args)
-		assert.Contains(t, string(out), "sockbook: ", "sockbook %v", args)
+		_, stderr := runCLIFail(t, args...)
+		assert.Contains(t, stderr, "sockbook: ", "sockbook %v", args)
 	}
-	out, _ := exec.CommandContext(ctx, binary, "udp-sender", "-to", "no-port-here").CombinedOutput()
-	assert.Contains(t, string(out), `-to "no-port-here"`)
+	_, stderr := runCLIFail(t, "udp-sender", "-to", "no-port-here")
+	assert.Contains(t, stderr, `-to "no-port-here"`)
 }
