@@ -13,42 +13,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/addr"
 )
 
-// addrCommands returns the commands of chapter 01-addresses.
-func addrCommands() []command {
-	return []command{
-		{
-			slug:  "hostname",
-			short: "print the host name and the IPv4 address of names (gethostbyname)",
-			usage: "[-hosts-only] [name ...]\n\nPrints the host name, then the first IPv4 address of each name\n(default: the host name and localhost).",
-			flags: hostnameFlags,
-		},
-		{
-			slug:  "getaddrinfo",
-			short: "print the address family and socket address of a host, like gai.py",
-			usage: "[-hosts-only] <host>\n\nPrints family and socket address of every address of host;\nprints Invalid and exits with status 1 when there is none.",
-			flags: getaddrinfoFlags,
-		},
-		{
-			slug:  "byte-order",
-			short: "convert an integer between host and network byte order",
-			usage: "[n]\n\nConverts n (default 1; 0x and 0 prefixes allowed) between host\nand network byte order. htons and ntohs need n below 65536.",
-			flags: byteOrderFlags,
-		},
-		{
-			slug:  "inet-aton",
-			short: "convert an IPv4 address between text and its 4 packed bytes",
-			usage: "[-exact] <address>\n\nPacks an IPv4 address into 4 bytes and formats them back.",
-			flags: inetAtonFlags,
-		},
-		{
-			slug:  "mac-address",
-			short: "convert a MAC address between text, bytes and hex",
-			usage: "<mac>\n\nConverts a MAC address (00:11:32:3c:c3:0b, 00-11-..., 0011.323c.c30b\nor 0011323cc30b) to bytes and hex.",
-			flags: macAddressFlags,
-		},
-	}
-}
-
 // resolverFlag adds -hosts-only to fs and returns a function giving the
 // resolver it selects.
 func resolverFlag(fs *flag.FlagSet) func() *net.Resolver {

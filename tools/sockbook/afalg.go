@@ -14,42 +14,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/afalg"
 )
 
-// afalgCommands returns the commands of chapter 08-afalg.
-func afalgCommands() []command {
-	return []command{
-		{
-			slug:  "afalg-hash",
-			short: "hash a message, file or stdin with the kernel's crypto API (AF_ALG)",
-			usage: "[-alg sha256] [-key hex] [-backend auto|kernel|go] [file|-]",
-			flags: afalgHashFlags,
-		},
-		{
-			slug:  "afalg-aes-cbc",
-			short: "AES-CBC encrypt and decrypt via AF_ALG",
-			usage: "[-key hex] [-iv hex] [-msg text] [-backend auto|kernel|go]",
-			flags: afalgCBCFlags,
-		},
-		{
-			slug:  "afalg-aes-gcm",
-			short: "AES-GCM encrypt and decrypt via AF_ALG",
-			usage: "[-key hex] [-nonce hex] [-aad hex] [-tagsize 16] [-msg text] [-backend auto|kernel|go]",
-			flags: afalgGCMFlags,
-		},
-		{
-			slug:  "afalg-gcm-sendfile",
-			short: "AES-GCM encrypt and decrypt a file fed to AF_ALG by sendfile",
-			usage: "[-key hex] [-nonce hex] [-aad hex] [-tagsize 16] [-backend auto|kernel|go] <file>",
-			flags: afalgSendfileFlags,
-		},
-		{
-			slug:  "afalg-benchmark",
-			short: "time AES-GCM on AF_ALG against crypto/cipher",
-			usage: "[-n 1000] [-size 4096] [-backend auto|kernel|go]",
-			flags: afalgBenchmarkFlags,
-		},
-	}
-}
-
 // backendFlag is a -backend flag holding an afalg.Backend.
 type backendFlag struct{ b afalg.Backend }
 

@@ -14,35 +14,9 @@ import (
 	"github.com/sockbook/sockbook/pkg/tlsecho"
 )
 
-// eventLoopCommands returns the commands of chapter 06-event-loops.
-func eventLoopCommands() []command {
-	loop := func(m eventloop.Mechanism, short string) command {
-		return command{slug: string(m) + "-server", short: short, usage: "[-addr host:port] [-max-pending bytes]", flags: eventLoopFlags(m)}
-	}
-	return []command{
-		{
-			slug:  "thread-server",
-			short: "echo server with a goroutine per client (Go's thread per client)",
-			usage: "[-addr host:port] [-max n] [-idle duration]",
-			flags: threadServerFlags,
-		},
-		loop(eventloop.Select, "echo server on one select(2) loop over non-blocking sockets (try: nc localhost 5566)"),
-		loop(eventloop.Poll, "echo server on one poll(2) loop over non-blocking sockets"),
-		loop(eventloop.Epoll, "echo server on one epoll loop (Linux) over non-blocking sockets"),
-		loop(eventloop.Kqueue, "echo server on one kqueue loop (macOS, BSD; elsewhere it says unsupported)"),
-		{
-			slug:  "selectors",
-			short: "echo server on a Selector, handlers attached to keys as Python's selectors",
-			usage: "[-addr host:port] [-selector default|select|poll|epoll|kqueue]",
-			flags: selectorsFlags,
-		},
-		{
-			slug:  "nonblocking-tls",
-			short: "TLS echo server driven by a Selector; self-signed certificate unless -cert/-key (try: openssl s_client -connect localhost:5566)",
-			usage: "[-addr host:port] [-selector default|select|poll|epoll|kqueue] [-cert cert.pem -key key.pem]",
-			flags: nonblockingTLSFlags,
-		},
-	}
+// eventLoopCommand returns the command of the echo server on one m loop.
+func eventLoopCommand(m eventloop.Mechanism, short string) command {
+	return command{slug: string(m) + "-server", short: short, usage: "[-addr host:port] [-max-pending bytes]", flags: eventLoopFlags(m)}
 }
 
 func eventLoopFlags(m eventloop.Mechanism) func(fs *flag.FlagSet) runFunc {

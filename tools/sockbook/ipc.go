@@ -13,29 +13,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/unixecho"
 )
 
-// ipcCommands returns the commands of chapter 05-ipc.
-func ipcCommands() []command {
-	return []command{
-		{
-			slug:  "unix-echo",
-			short: "UNIX domain socket echo server (try: nc -U ./domain.sock)",
-			usage: "[-path ./domain.sock | -path @abstract-name] [-idle duration]",
-			flags: unixEchoFlags,
-		},
-		{
-			slug:  "socketpair-duplex",
-			short: "parent and child process greet each other over a socketpair",
-			flags: socketpairDuplexFlags,
-		},
-		{
-			slug:  "socketpair-pipe",
-			short: "parent and child process take turns over a socketpair, like a pipe",
-			usage: "[-rounds n]",
-			flags: socketpairPipeFlags,
-		},
-	}
-}
-
 func socketpairDuplexFlags(*flag.FlagSet) runFunc {
 	return func(ctx context.Context, _ []string, out io.Writer) error {
 		return runConversation(ctx, socketpair.Duplex(), "socketpair-duplex", out)

@@ -13,26 +13,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/sendfile"
 )
 
-// sendfileCommands returns the commands of chapter 07-sendfile.
-func sendfileCommands() []command {
-	return []command{
-		{
-			slug:         "sendfile-copy",
-			short:        "copy a file with sendfile, copy_file_range or io.Copy",
-			usage:        "[-method sendfile|copy_file_range|io.Copy|read/write] [-chunk n] <src> <dst>",
-			flags:        sendfileCopyFlags,
-			interspersed: true,
-		},
-		{
-			slug:         "sendfile-socket",
-			short:        "serve a file to TCP clients with sendfile (or send it with -send)",
-			usage:        "[-addr host:port] [-send] [-method sendfile|io.Copy|read/write] [-chunk n] <file>",
-			flags:        sendfileSocketFlags,
-			interspersed: true,
-		},
-	}
-}
-
 // methodFlag is a -method flag holding a sendfile.Method.
 type methodFlag struct{ m sendfile.Method }
 

@@ -14,31 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// sniffCommands returns the packet sniffers of chapter 09-sniffers. They
-// open raw sockets, so they need root or CAP_NET_RAW.
-func sniffCommands() []command {
-	return []command{
-		{
-			slug:  "sniff-ip",
-			short: "print protocol, source and destination of incoming ICMP packets (root)",
-			usage: "[-proto icmp|tcp|udp|number] [-count n]",
-			flags: sniffIPFlags,
-		},
-		{
-			slug:  "sniff-tcp",
-			short: "print the headers and data of incoming TCP segments (root)",
-			usage: "[-port n] [-all] [-count n]",
-			flags: sniffTCPFlags,
-		},
-		{
-			slug:  "sniff-arp",
-			short: "print the Ethernet and ARP headers of ARP frames (root)",
-			usage: "[-i interface] [-count n]",
-			flags: sniffARPFlags,
-		},
-	}
-}
-
 func sniffIPFlags(fs *flag.FlagSet) runFunc {
 	proto := fs.String("proto", "icmp", "IP protocol to capture: icmp, tcp, udp or a number")
 	count := fs.Int("count", 0, "stop after this many packets (0: until Ctrl-C)")

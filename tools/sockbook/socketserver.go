@@ -10,23 +10,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/socketserver"
 )
 
-func socketserverCommands() []command {
-	return []command{
-		{
-			slug:  "socketserver-tcp",
-			short: "socketserver-style TCP server: one read, print the client, send it back",
-			usage: "[-addr host:port]",
-			flags: socketserverTCPFlags,
-		},
-		{
-			slug:  "socketserver-udp",
-			short: "socketserver-style UDP server: echo each datagram, print the client",
-			usage: "[-addr host:port]",
-			flags: socketserverUDPFlags,
-		},
-	}
-}
-
 func socketserverTCPFlags(fs *flag.FlagSet) runFunc {
 	addr := listenFlag(fs, "localhost:5566")
 	return func(ctx context.Context, _ []string, out io.Writer) error {

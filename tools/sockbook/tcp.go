@@ -10,29 +10,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/tcpecho"
 )
 
-func tcpCommands() []command {
-	return []command{
-		{
-			slug:  "tcp-echo",
-			short: "TCP echo server over IPv4 (try: nc localhost 5566)",
-			usage: "[-addr host:port] [-idle duration]",
-			flags: tcpEchoFlags("tcp4", "localhost:5566"),
-		},
-		{
-			slug:  "tcp-echo-ipv6",
-			short: "TCP echo server over IPv6 (try: nc -6 ::1 5566)",
-			usage: "[-addr host:port] [-idle duration]",
-			flags: tcpEchoFlags("tcp6", "[::1]:5566"),
-		},
-		{
-			slug:  "dual-stack",
-			short: "one IPv6 socket serving IPv4 and IPv6 clients, printing each peer",
-			usage: "[-port n] [-idle duration]",
-			flags: dualStackFlags,
-		},
-	}
-}
-
 // tcpEchoFlags returns the flags of a TCP echo server on network, which
 // listens on defaultAddr unless told otherwise.
 func tcpEchoFlags(network, defaultAddr string) func(*flag.FlagSet) runFunc {

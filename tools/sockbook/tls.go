@@ -18,24 +18,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/tlsecho"
 )
 
-// tlsCommands returns the commands of chapter 03-tls.
-func tlsCommands() []command {
-	return []command{
-		{
-			slug:  "tls-echo",
-			short: "TLS echo server; self-signed certificate unless -cert/-key (try: openssl s_client -connect localhost:5566)",
-			usage: "[-addr host:port] [-cert file -key file] [-write-pem dir] [-min-version v [-allow-tls10]]",
-			flags: tlsEchoFlags,
-		},
-		{
-			slug:  "tls-ciphers",
-			short: "TLS echo server with chosen cipher suites; prints them as JSON like Python's get_ciphers()",
-			usage: "[-addr host:port] [-ciphers list] [-list] [-cert file -key file] [-write-pem dir]",
-			flags: tlsCiphersFlags,
-		},
-	}
-}
-
 // tlsFlags are the flags both TLS recipes share.
 type tlsFlags struct {
 	addr                      *string

@@ -11,29 +11,6 @@ import (
 	"github.com/sockbook/sockbook/pkg/udp"
 )
 
-func udpCommands() []command {
-	return []command{
-		{
-			slug:  "udp-echo",
-			short: "UDP echo server: send every datagram back to its sender",
-			usage: "[-addr host:port]",
-			flags: udpEchoFlags,
-		},
-		{
-			slug:  "udp-sender",
-			short: "send a datagram to an address at an interval (nc -lu shows it)",
-			usage: "[-to host:port] [-every duration] [-msg text] [-count n]",
-			flags: udpSenderFlags,
-		},
-		{
-			slug:  "udp-broadcast",
-			short: "broadcast a timestamp at an interval with SO_BROADCAST",
-			usage: "[-to broadcast-address:port] [-every duration] [-count n]",
-			flags: udpBroadcastFlags,
-		},
-	}
-}
-
 func udpEchoFlags(fs *flag.FlagSet) runFunc {
 	addr := listenFlag(fs, "localhost:5566")
 	return func(ctx context.Context, _ []string, out io.Writer) error {
