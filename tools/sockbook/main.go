@@ -122,7 +122,7 @@ func commands() []command {
 			usage: "<mac>\n\nConverts a MAC address (00:11:32:3c:c3:0b, 00-11-..., 0011.323c.c30b\nor 0011323cc30b) to bytes and hex.",
 			flags: macAddressFlags,
 		},
-		// tcp.go
+		// tcp.go: commands of chapter 02-tcp.
 		{
 			slug:  "tcp-echo",
 			short: "TCP echo server over IPv4 (try: nc localhost 5566)",
@@ -141,7 +141,7 @@ func commands() []command {
 			usage: "[-port n] [-idle duration]",
 			flags: dualStackFlags,
 		},
-		// socketserver.go
+		// socketserver.go: socketserver-tcp (chapter 02-tcp) and socketserver-udp (04-udp).
 		{
 			slug:  "socketserver-tcp",
 			short: "socketserver-style TCP server: one read, print the client, send it back",
@@ -167,7 +167,7 @@ func commands() []command {
 			usage: "[-addr host:port] [-ciphers list] [-list] [-cert file -key file] [-write-pem dir]",
 			flags: tlsCiphersFlags,
 		},
-		// udp.go
+		// udp.go: commands of chapter 04-udp.
 		{
 			slug:  "udp-echo",
 			short: "UDP echo server: send every datagram back to its sender",
