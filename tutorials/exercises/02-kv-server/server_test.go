@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sockbook/sockbook/pkg/socketserver"
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 )
 
 // running is a server under test.
@@ -32,23 +33,7 @@ func start(t *testing.T, srv *socketserver.Server) running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	var once sync.Once
-	var result error
-	stop := func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case result = <-done:
-			case <-time.After(3 * time.Second):
-				result = errors.New("Serve did not return within 3s of its context ending: a handler did not return")
-			}
-		})
-		return result
-	}
-	t.Cleanup(func() { stop() })
+	stop := background.Serve(t, "Serve", func(ctx context.Context) error { return srv.Serve(ctx, ln) })
 	return running{ln.Addr().String(), stop}
 }
 
@@ -269,7 +254,7 @@ func TestShutdown(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	start := time.Now()
 	if err := srv.stop(); err != nil {
-		t.Fatalf("task 2: %v; make a blocked read return when ctx ends (context.AfterFunc and a deadline)", err)
+		t.Fatal("task 2: make a blocked read return when ctx ends (context.AfterFunc and a deadline)")
 	}
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("task 2: Serve took %v to stop", took)

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -72,33 +74,13 @@ func TestBadFrames(t *testing.T) {
 	}
 }
 
-func startServer(t *testing.T) (addr string, stop func()) {
+func startServer(t *testing.T) (addr string, stop func() error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln) }()
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve returned %v after its context ended, want nil", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatal("Serve did not return within 5s of its context ending")
-		}
-	}
-	t.Cleanup(stop)
-	return ln.Addr().String(), stop
+	return ln.Addr().String(), background.Serve(t, "Serve", func(ctx context.Context) error { return Serve(ctx, ln) })
 }
 
 func dial(t *testing.T, addr string) net.Conn {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sockbook/sockbook/pkg/tlsecho"
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 )
 
 // server runs pkg/tlsecho's echo server with a fresh self-signed certificate.
@@ -117,20 +118,14 @@ func TestDialHonoursContext(t *testing.T) {
 	defer ln.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
+	err = background.Wait(t, 5*time.Second, "Dial ignored its context: still waiting 5s after the deadline", func() error {
 		c, err := Dial(ctx, ln.Addr().String(), [32]byte{})
 		if err == nil {
 			c.Close()
 		}
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("Dial to a silent server: got %v, want an error wrapping context.DeadlineExceeded", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Dial ignored its context: still waiting 5s after the deadline")
+		return err
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Dial to a silent server: got %v, want an error wrapping context.DeadlineExceeded", err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 )
 
 // receiver is the far end: it acknowledges each datagram, delivers a message
@@ -139,17 +141,12 @@ func TestStopsWithContext(t *testing.T) {
 	r := newReceiver(t, func(uint32, int) (bool, bool) { return true, false })
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- Send(ctx, dial(t, r.conn.LocalAddr()), messages(1), Options{Timeout: time.Hour, Retries: 1000})
-	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("Send after its context expired: got %v, want an error wrapping context.DeadlineExceeded", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Send kept waiting 5s after its context ended")
+	c := dial(t, r.conn.LocalAddr())
+	err := background.Wait(t, 5*time.Second, "Send kept waiting 5s after its context ended", func() error {
+		return Send(ctx, c, messages(1), Options{Timeout: time.Hour, Retries: 1000})
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Send after its context expired: got %v, want an error wrapping context.DeadlineExceeded", err)
 	}
 }
 
@@ -159,18 +156,12 @@ func TestStopsOnCancel(t *testing.T) {
 	r := newReceiver(t, func(uint32, int) (bool, bool) { return true, false })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- Send(ctx, dial(t, r.conn.LocalAddr()), messages(1), Options{Timeout: time.Hour, Retries: 1000})
-	}()
-	time.Sleep(50 * time.Millisecond)
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("Send after cancel(): got %v, want an error wrapping context.Canceled", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Send kept waiting 5s after cancel(): a context with no deadline must still stop it (watch ctx.Done, not only ctx.Deadline)")
+	c := dial(t, r.conn.LocalAddr())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	err := background.Wait(t, 5*time.Second, "Send kept waiting 5s after cancel(): a context with no deadline must still stop it (watch ctx.Done, not only ctx.Deadline)", func() error {
+		return Send(ctx, c, messages(1), Options{Timeout: time.Hour, Retries: 1000})
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Send after cancel(): got %v, want an error wrapping context.Canceled", err)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 )
 
 // serve starts Serve on a loopback socket and returns its address and a
@@ -18,24 +20,8 @@ func serve(t *testing.T, bufSize int, h Handler) (addr *net.UDPAddr, stop func()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, conn, bufSize, h) }()
-	var once sync.Once
-	var result error
-	stop = func() error {
-		once.Do(func() {
-			cancel()
-			select {
-			case result = <-done:
-			case <-time.After(5 * time.Second):
-				result = fmt.Errorf("Serve did not return within 5s of its context ending")
-			}
-			conn.Close()
-		})
-		return result
-	}
-	t.Cleanup(func() { stop() })
+	t.Cleanup(func() { conn.Close() })
+	stop = background.Serve(t, "Serve", func(ctx context.Context) error { return Serve(ctx, conn, bufSize, h) })
 	return conn.LocalAddr().(*net.UDPAddr), stop
 }
 
@@ -172,7 +158,7 @@ func TestStopsAndWaitsForHandlers(t *testing.T) {
 		t.Fatal("task stop: the handler was never called")
 	}
 	if err := stop(); err != nil {
-		t.Fatalf("task stop: Serve after its context ended: %v, want nil", err)
+		t.FailNow()
 	}
 	mu.Lock()
 	defer mu.Unlock()

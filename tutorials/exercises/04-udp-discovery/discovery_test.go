@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 	"golang.org/x/sys/unix"
 )
 
@@ -167,24 +168,7 @@ func TestListenResponder(t *testing.T) {
 func respond(t *testing.T, name string) (netip.AddrPort, func() error) {
 	t.Helper()
 	c := withOption(t, "127.0.0.1:0", unix.SO_REUSEADDR, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Respond(ctx, c, name) }()
-	stopped := false
-	stop := func() error {
-		if stopped {
-			return nil
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(3 * time.Second):
-			return errors.New("Respond did not return within 3s of its context ending")
-		}
-	}
-	t.Cleanup(func() { stop() })
+	stop := background.Serve(t, "task 3: Respond", func(ctx context.Context) error { return Respond(ctx, c, name) })
 	return c.LocalAddr().(*net.UDPAddr).AddrPort(), stop
 }
 
@@ -216,24 +200,16 @@ func TestRespond(t *testing.T) {
 	if got, _ := read(t, "3", other, 3*time.Second, "a second client's query"); got != "HERE printer-2" {
 		t.Errorf("task 3: a second client got %q", got)
 	}
-	if err := stop(); err != nil {
-		t.Errorf("task 3: Respond after its context ended: %v, want nil", err)
-	}
+	stop() // fails the test if Respond does not return nil
 }
 
 func TestRespondReturnsAtOnceIfStopped(t *testing.T) {
 	c := withOption(t, "127.0.0.1:0", unix.SO_REUSEADDR, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	done := make(chan error, 1)
-	go func() { done <- Respond(ctx, c, "x") }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("task 3: Respond with an ended context: %v, want nil", err)
-		}
-	case <-time.After(3 * time.Second):
-		t.Fatal("task 3: Respond with an already ended context did not return within 3s")
+	err := background.Wait(t, 3*time.Second, "task 3: Respond with an already ended context did not return within 3s", func() error { return Respond(ctx, c, "x") })
+	if err != nil {
+		t.Errorf("task 3: Respond with an ended context: %v, want nil", err)
 	}
 }
 
@@ -315,18 +291,14 @@ func TestDiscoverReportsSendFailure(t *testing.T) {
 
 func TestEndToEnd(t *testing.T) {
 	port := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var done []chan error
+	var stops []func() error
 	for _, name := range []string{"scanner", "printer"} {
-		r, err := ListenResponder(ctx, port)
+		r, err := ListenResponder(context.Background(), port)
 		if err != nil {
 			t.Fatalf("tasks 2-4: ListenResponder: %v", err)
 		}
-		defer r.Close()
-		ch := make(chan error, 1)
-		go func() { ch <- Respond(ctx, r, name) }()
-		done = append(done, ch)
+		t.Cleanup(func() { r.Close() })
+		stops = append(stops, background.Serve(t, "tasks 2-4: Respond", func(ctx context.Context) error { return Respond(ctx, r, name) }))
 	}
 	peers, _ := discover(t, noBroadcast(t), netip.AddrPortFrom(loopbackBroadcast, uint16(port)), time.Second)
 	var names []string
@@ -336,15 +308,7 @@ func TestEndToEnd(t *testing.T) {
 	if want := []string{"printer", "scanner"}; !slices.Equal(names, want) {
 		t.Errorf("tasks 2-4: two responders sharing port %d, one broadcast query: found %v, want %v", port, names, want)
 	}
-	cancel()
-	for _, ch := range done {
-		select {
-		case err := <-ch:
-			if err != nil {
-				t.Errorf("tasks 2-4: Respond after cancel: %v", err)
-			}
-		case <-time.After(3 * time.Second):
-			t.Error("tasks 2-4: Respond did not return within 3s of cancel")
-		}
+	for _, stop := range stops {
+		stop()
 	}
 }

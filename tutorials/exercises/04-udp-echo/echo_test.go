@@ -6,36 +6,18 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 )
 
-func start(t *testing.T) (addr net.Addr, stop func()) {
+func start(t *testing.T) (addr net.Addr, stop func() error) {
 	t.Helper()
 	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, pc) }()
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve returned %v when its context ended, want nil", err)
-			}
-		case <-time.After(3 * time.Second):
-			t.Error("Serve did not return within 3s of its context ending")
-		}
-		pc.Close()
-	}
-	t.Cleanup(stop)
-	return pc.LocalAddr(), stop
+	t.Cleanup(func() { pc.Close() })
+	return pc.LocalAddr(), background.Serve(t, "Serve", func(ctx context.Context) error { return Serve(ctx, pc) })
 }
 
 func client(t *testing.T, server net.Addr) *net.UDPConn {

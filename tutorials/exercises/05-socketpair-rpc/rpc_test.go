@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 	"golang.org/x/sys/unix"
 )
 
@@ -112,14 +113,8 @@ func TestServeAnswersGarbage(t *testing.T) {
 func TestChildExitsOnEOF(t *testing.T) {
 	conn, cmd := startChild(t)
 	conn.Close()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("the child exited with %v after the parent closed its end; Serve should return nil at end of stream", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the child is still running 5s after the parent closed its end")
+	err := background.Wait(t, 5*time.Second, "the child is still running 5s after the parent closed its end", cmd.Wait)
+	if err != nil {
+		t.Fatalf("the child exited with %v after the parent closed its end; Serve should return nil at end of stream", err)
 	}
 }

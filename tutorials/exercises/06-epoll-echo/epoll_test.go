@@ -14,41 +14,26 @@ import (
 	"time"
 
 	"github.com/sockbook/sockbook/pkg/eventloop"
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 	"golang.org/x/sys/unix"
 )
 
-func start(t *testing.T) (addr string, stop func()) {
+func start(t *testing.T) (addr string, stop func() error) {
 	t.Helper()
 	ln, bound, err := eventloop.ListenTCP("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln) }()
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve returned %v after its context ended, want nil", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("Serve did not return within 5s of its context ending")
-		}
-		unix.Close(ln)
-	}
-	t.Cleanup(stop)
+	t.Cleanup(func() { unix.Close(ln) })
+	returned := make(chan error, 1)
+	stop = background.Serve(t, "Serve", func(ctx context.Context) error {
+		err := Serve(ctx, ln)
+		returned <- err
+		return err
+	})
 	// Serve must be running before the test counts on it.
 	select {
-	case err := <-done:
-		stopped = true
-		unix.Close(ln)
+	case err := <-returned:
 		t.Fatalf("Serve returned at once: %v", err)
 	case <-time.After(20 * time.Millisecond):
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sockbook/sockbook/pkg/tlsecho"
+	"github.com/sockbook/sockbook/tutorials/exercises/internal/background"
 	"golang.org/x/sys/unix"
 )
 
@@ -240,17 +241,13 @@ func TestCloseWakesRead(t *testing.T) {
 	if err != nil {
 		t.Fatalf("handshake over your Conn: %v", err)
 	}
-	done := make(chan error, 1)
-	go func() { _, err := tc.Read(make([]byte, 10)); done <- err }()
-	time.Sleep(100 * time.Millisecond)
-	c.Close()
-	select {
-	case err := <-done:
-		if err == nil {
-			t.Error("a Read waiting when the Conn closed returned no error")
-		}
-	case <-time.After(time.Second):
-		t.Fatal("a Read waiting for data did not return within 1s of Close")
+	time.AfterFunc(100*time.Millisecond, func() { c.Close() })
+	err = background.Wait(t, 1100*time.Millisecond, "a Read waiting for data did not return within 1s of Close", func() error {
+		_, err := tc.Read(make([]byte, 10))
+		return err
+	})
+	if err == nil {
+		t.Error("a Read waiting when the Conn closed returned no error")
 	}
 	if _, err := c.Write([]byte("x")); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("Write after Close: %v, want an error wrapping net.ErrClosed", err)
