@@ -44,6 +44,21 @@ func ParseBackend(s string) (Backend, error) {
 	return 0, fmt.Errorf("afalg: backend %q: want auto, kernel or go", s)
 }
 
+// MarshalText returns the Backend as String spells it, so that a Backend
+// can be a command-line flag (flag.TextVar) or a field in a config file.
+func (b Backend) MarshalText() ([]byte, error) { return []byte(b.String()), nil }
+
+// UnmarshalText sets b to the Backend that text spells, as ParseBackend
+// reads it.
+func (b *Backend) UnmarshalText(text []byte) error {
+	v, err := ParseBackend(string(text))
+	if err != nil {
+		return err
+	}
+	*b = v
+	return nil
+}
+
 // ErrUnsupported is matched by errors reporting that the kernel (or the Go
 // fallback) lacks AF_ALG, an algorithm type or an algorithm. Such errors also
 // match errors.ErrUnsupported.

@@ -62,9 +62,17 @@ func TestParseBackend(t *testing.T) {
 		got, err := ParseBackend(b.String())
 		require.NoError(t, err)
 		assert.Equal(t, b, got)
+		text, err := b.MarshalText()
+		require.NoError(t, err)
+		var back Backend
+		require.NoError(t, back.UnmarshalText(text))
+		assert.Equal(t, b, back, "text round trip of %s", text)
 	}
 	_, err := ParseBackend("openssl")
 	assert.EqualError(t, err, `afalg: backend "openssl": want auto, kernel or go`)
+	back := Kernel
+	assert.EqualError(t, back.UnmarshalText([]byte("openssl")), `afalg: backend "openssl": want auto, kernel or go`)
+	assert.Equal(t, Kernel, back, "a failed UnmarshalText leaves the Backend as it was")
 	assert.Equal(t, "Backend(7)", Backend(7).String())
 	_, err = NewGCM(Backend(7), make([]byte, 16), 16)
 	assert.Error(t, err)

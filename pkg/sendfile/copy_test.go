@@ -215,9 +215,17 @@ func TestParseMethod(t *testing.T) {
 		got, err := sendfile.ParseMethod(m.String())
 		require.NoError(t, err)
 		assert.Equal(t, m, got)
+		text, err := m.MarshalText()
+		require.NoError(t, err)
+		var back sendfile.Method
+		require.NoError(t, back.UnmarshalText(text))
+		assert.Equal(t, m, back, "text round trip of %s", text)
 	}
 	_, err := sendfile.ParseMethod("splice")
 	assert.ErrorContains(t, err, `"splice"`)
+	back := sendfile.IOCopy
+	assert.ErrorContains(t, back.UnmarshalText([]byte("splice")), `"splice"`)
+	assert.Equal(t, sendfile.IOCopy, back, "a failed UnmarshalText leaves the Method as it was")
 	assert.Equal(t, "Method(-1)", sendfile.Method(-1).String())
 }
 

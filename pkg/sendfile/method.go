@@ -51,3 +51,18 @@ func ParseMethod(name string) (Method, error) {
 	}
 	return 0, fmt.Errorf("sendfile: method %q: want one of %s", name, strings.Join(methodNames[:], ", "))
 }
+
+// MarshalText returns the Method's name, so that a Method can be a
+// command-line flag (flag.TextVar) or a field in a config file.
+func (m Method) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText sets m to the Method that text names, as ParseMethod reads
+// it.
+func (m *Method) UnmarshalText(text []byte) error {
+	v, err := ParseMethod(string(text))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}

@@ -66,15 +66,7 @@ func TestDualStackClearsV6Only(t *testing.T) {
 	ln, err := ListenDualStack(context.Background(), 0)
 	require.NoError(t, err)
 	defer ln.Close()
-	raw, err := ln.(*net.TCPListener).SyscallConn()
-	require.NoError(t, err)
-	var v int
-	var gerr error
-	require.NoError(t, raw.Control(func(fd uintptr) {
-		v, gerr = unix.GetsockoptInt(int(fd), unix.IPPROTO_IPV6, unix.IPV6_V6ONLY)
-	}))
-	require.NoError(t, gerr)
-	assert.Equal(t, 0, v)
+	assert.Equal(t, 0, testenv.SockoptInt(t, ln.(*net.TCPListener), unix.IPPROTO_IPV6, unix.IPV6_V6ONLY))
 }
 
 func TestListenErrorNamesTheAddress(t *testing.T) {

@@ -13,6 +13,16 @@ import (
 	"github.com/sockbook/sockbook/pkg/tlsecho"
 )
 
+// serve runs a TLS echo server with cfg on a loopback port and returns its
+// address and a function that stops it.
+func serve(cfg *tls.Config) (addr string, stop func() error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	return ln.Addr().String(), echotest.Start((&tlsecho.Server{TLS: cfg}).Serve, ln)
+}
+
 // sClient plays "openssl s_client": it connects to addr over TLS,
 // trusting exactly cert.
 func sClient(addr string, cert tls.Certificate) *tls.Conn {
@@ -53,15 +63,11 @@ func ExampleServer() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	stop := echotest.Start((&tlsecho.Server{TLS: cfg}).Serve, ln)
+	addr, stop := serve(cfg)
 
 	// The certificate names 127.0.0.1 among its addresses, so the client
 	// verifies it against the address it dials.
-	conn := sClient(ln.Addr().String(), cert)
+	conn := sClient(addr, cert)
 	say(conn, "Hello SSL\n")
 	fmt.Println("server stopped:", stop())
 	// Output:
@@ -95,13 +101,9 @@ func ExampleEnabledCiphers() {
 		log.Fatal(err)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		log.Fatal(err)
-	}
-	stop := echotest.Start((&tlsecho.Server{TLS: cfg}).Serve, ln)
+	addr, stop := serve(cfg)
 
-	conn := sClient(ln.Addr().String(), cert)
+	conn := sClient(addr, cert)
 	say(conn, "Hello "+tls.CipherSuiteName(conn.ConnectionState().CipherSuite)+"\n")
 	fmt.Println("server stopped:", stop())
 	// Output:

@@ -81,15 +81,7 @@ func TestListenBroadcastSetsTheOption(t *testing.T) {
 	defer pc.Close()
 	assert.Equal(t, "127.0.0.1", pc.LocalAddr().(*net.UDPAddr).IP.String())
 
-	sc, err := pc.SyscallConn()
-	require.NoError(t, err)
-	var v int
-	var gerr error
-	require.NoError(t, sc.Control(func(fd uintptr) {
-		v, gerr = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_BROADCAST)
-	}))
-	require.NoError(t, gerr)
-	assert.Equal(t, 1, v)
+	assert.Equal(t, 1, testenv.SockoptInt(t, pc, unix.SOL_SOCKET, unix.SO_BROADCAST))
 }
 
 func TestListenBroadcastRejectsBadInput(t *testing.T) {

@@ -14,21 +14,11 @@ import (
 	"github.com/sockbook/sockbook/pkg/afalg"
 )
 
-// backendFlag is a -backend flag holding an afalg.Backend.
-type backendFlag struct{ b afalg.Backend }
-
-func (f *backendFlag) String() string { return f.b.String() }
-
-func (f *backendFlag) Set(s string) (err error) {
-	f.b, err = afalg.ParseBackend(s)
-	return err
-}
-
 // addBackendFlag defines -backend on fs.
-func addBackendFlag(fs *flag.FlagSet) *backendFlag {
-	f := &backendFlag{afalg.Auto}
-	fs.Var(f, "backend", "who does the cryptography: kernel (AF_ALG), go (crypto/...) or auto (kernel if it can)")
-	return f
+func addBackendFlag(fs *flag.FlagSet) *afalg.Backend {
+	b := new(afalg.Backend)
+	fs.TextVar(b, "backend", afalg.Auto, "who does the cryptography: kernel (AF_ALG), go (crypto/...) or auto (kernel if it can)")
+	return b
 }
 
 // hexFlag is a flag holding bytes written in hex; by default it holds
@@ -88,12 +78,12 @@ func afalgHashFlags(fs *flag.FlagSet) runFunc {
 				return fmt.Errorf("-key %q: not hex: %w", *keyHex, err)
 			}
 		}
-		h, err := afalg.NewHash(backend.b, *alg, key)
+		h, err := afalg.NewHash(*backend, *alg, key)
 		if err != nil {
 			return err
 		}
 		defer h.Close()
-		reportBackend(out, h.Backend(), backend.b, h.Fallback())
+		reportBackend(out, h.Backend(), *backend, h.Fallback())
 
 		var arg string
 		if len(args) == 1 {
@@ -138,7 +128,7 @@ func afalgCBCFlags(fs *flag.FlagSet) runFunc {
 		if len(args) != 0 {
 			return usageError(fs, "afalg-aes-cbc: unexpected argument %q", args[0])
 		}
-		return afalgCBC(backend.b, key, iv, *msg, out)
+		return afalgCBC(*backend, key, iv, *msg, out)
 	}
 }
 
@@ -168,7 +158,7 @@ func afalgCBC(backend afalg.Backend, key, iv *hexFlag, msg string, out io.Writer
 type gcmFlags struct {
 	key, nonce, aad *hexFlag
 	tagSize         *int
-	backend         *backendFlag
+	backend         *afalg.Backend
 }
 
 func addGCMFlags(fs *flag.FlagSet) gcmFlags {
@@ -183,11 +173,11 @@ func addGCMFlags(fs *flag.FlagSet) gcmFlags {
 
 // open makes the GCM the flags describe and reports its backend.
 func (f gcmFlags) open(out io.Writer) (*afalg.GCM, error) {
-	g, err := afalg.NewGCM(f.backend.b, f.key.b, *f.tagSize)
+	g, err := afalg.NewGCM(*f.backend, f.key.b, *f.tagSize)
 	if err != nil {
 		return nil, err
 	}
-	reportBackend(out, g.Backend(), f.backend.b, g.Fallback())
+	reportBackend(out, g.Backend(), *f.backend, g.Fallback())
 	fmt.Fprintf(out, "key: %s\nnonce: %s\naad: %s\n", f.key, f.nonce, f.aad)
 	return g, nil
 }
@@ -293,7 +283,7 @@ func afalgBenchmarkFlags(fs *flag.FlagSet) runFunc {
 		if len(args) != 0 {
 			return usageError(fs, "afalg-benchmark: unexpected argument %q", args[0])
 		}
-		return afalgBenchmark(ctx, backend.b, *n, *size, out)
+		return afalgBenchmark(ctx, *backend, *n, *size, out)
 	}
 }
 

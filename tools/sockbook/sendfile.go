@@ -13,23 +13,13 @@ import (
 	"github.com/sockbook/sockbook/pkg/sendfile"
 )
 
-// methodFlag is a -method flag holding a sendfile.Method.
-type methodFlag struct{ m sendfile.Method }
-
-func (f *methodFlag) String() string { return f.m.String() }
-
-func (f *methodFlag) Set(s string) (err error) {
-	f.m, err = sendfile.ParseMethod(s)
-	return err
-}
-
 // copierFlags defines -method and -chunk on fs, with the methods the
 // recipe offers, and returns a function giving the Copier they select.
 func copierFlags(fs *flag.FlagSet, methods, calls string) func() sendfile.Copier {
-	method := &methodFlag{sendfile.Sendfile}
-	fs.Var(method, "method", "how to "+methods)
+	var method sendfile.Method
+	fs.TextVar(&method, "method", sendfile.Sendfile, "how to "+methods)
 	chunk := fs.Int("chunk", 4096, "bytes asked of each "+calls+" call (the cheat sheet's count)")
-	return func() sendfile.Copier { return sendfile.Copier{Method: method.m, Chunk: *chunk} }
+	return func() sendfile.Copier { return sendfile.Copier{Method: method, Chunk: *chunk} }
 }
 
 func sendfileCopyFlags(fs *flag.FlagSet) runFunc {
