@@ -211,7 +211,13 @@ func (s *Server) serveShell(ctx context.Context, queue chan *Message) {
 		case <-ctx.Done():
 			return
 		case m := <-queue:
-			s.awaitSubscriber(ctx, subscriberWait)
+			// kernel_info_request is the probe clients send, again and
+			// again, until iopub shows them its busy and idle; making
+			// it wait would only stall a client that probes before it
+			// subscribes.
+			if m.Header.MsgType != "kernel_info_request" {
+				s.awaitSubscriber(ctx, subscriberWait)
+			}
 			failed := s.handleShell(ctx, m)
 			if failed {
 				s.abortQueued(queue)

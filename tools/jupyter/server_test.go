@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -323,4 +324,103 @@ func TestServerRefusesOtherSignatureSchemes(t *testing.T) {
 // requestControl sends a bare request on the control channel.
 func (c *Client) requestControl(ctx context.Context, msgType string) (*Message, error) {
 	return c.request(ctx, c.control, msgType, struct{}{})
+}
+
+// rawShell sends one request of msgType on a shell connection of its own,
+// with no iopub subscription, as a client that probes before it subscribes
+// does, and returns the request's ID and a channel for the reply.
+func rawShell(t *testing.T, info ConnectionInfo, msgType, content string) (string, <-chan *Message) {
+	t.Helper()
+	ctx := testContext(t)
+	sock := zmq4.NewDealer(ctx)
+	t.Cleanup(func() { sock.Close() })
+	require.NoError(t, sock.Dial(info.endpoint(info.ShellPort)))
+	sg := signer{key: []byte(info.Key)}
+	m := &Message{Header: newHeader("raw", msgType), Content: json.RawMessage(content)}
+	frames, err := sg.encode(m)
+	require.NoError(t, err)
+	require.NoError(t, sock.SendMulti(zmq4.NewMsgFrom(frames...)))
+	replies := make(chan *Message, 1)
+	go func() {
+		msg, err := sock.Recv()
+		if err != nil {
+			return
+		}
+		if r, err := sg.decode(msg.Frames); err == nil {
+			replies <- r
+		}
+	}()
+	return m.Header.MsgID, replies
+}
+
+// serveOnly serves an echoHandler and connects nothing to it.
+func serveOnly(t *testing.T) ConnectionInfo {
+	t.Helper()
+	info, err := NewConnectionInfo()
+	require.NoError(t, err)
+	h := &echoHandler{interrupted: make(chan struct{}, 1)}
+	srv := NewServer(info, h, nil)
+	h.srv = srv
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return info
+}
+
+// TestServerWaitsForIOPubBeforeExecuting forces the ZMQ slow joiner: an
+// execute_request arrives before any client has subscribed to iopub. Its
+// busy, output and idle must still reach the client that subscribes a
+// moment later; a front end that waits for idle (jupyter console) would
+// otherwise wait forever.
+func TestServerWaitsForIOPubBeforeExecuting(t *testing.T) {
+	info := serveOnly(t)
+	id, replies := rawShell(t, info, "execute_request", `{"code":"print hi","silent":false}`)
+	time.Sleep(200 * time.Millisecond) // well inside subscriberWait
+	sub := zmq4.NewSub(testContext(t))
+	defer sub.Close()
+	require.NoError(t, sub.Dial(info.endpoint(info.IOPubPort)))
+	require.NoError(t, sub.SetOption(zmq4.OptionSubscribe, ""))
+	sg := signer{key: []byte(info.Key)}
+	var seen []string
+	for !slices.Contains(seen, "status:idle") {
+		msg, err := sub.Recv()
+		require.NoError(t, err, "iopub after %v", seen)
+		m, err := sg.decode(msg.Frames)
+		require.NoError(t, err)
+		if m.ParentHeader.MsgID != id {
+			continue
+		}
+		what := m.Header.MsgType
+		var st struct {
+			ExecutionState string `json:"execution_state"`
+			Text           string `json:"text"`
+		}
+		require.NoError(t, json.Unmarshal(m.Content, &st))
+		what += ":" + st.ExecutionState + st.Text
+		seen = append(seen, what)
+	}
+	assert.Equal(t, []string{"status:busy", "execute_input:", "stream:hi", "status:idle"}, seen)
+	select {
+	case r := <-replies:
+		assert.Equal(t, "execute_reply", r.Header.MsgType)
+	case <-testContext(t).Done():
+		t.Fatal("no execute_reply")
+	}
+}
+
+// TestServerAnswersKernelInfoWithoutIOPub: the probe a client sends before
+// it subscribes is answered at once, not after the wait for a subscriber.
+func TestServerAnswersKernelInfoWithoutIOPub(t *testing.T) {
+	info := serveOnly(t)
+	_, replies := rawShell(t, info, "kernel_info_request", `{}`)
+	select {
+	case r := <-replies:
+		assert.Equal(t, "kernel_info_reply", r.Header.MsgType)
+	case <-time.After(subscriberWait / 2):
+		t.Fatalf("no kernel_info_reply within %v with nobody on iopub; the probe must not wait for a subscriber", subscriberWait/2)
+	}
 }
