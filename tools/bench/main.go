@@ -122,10 +122,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	for _, s := range todo {
 		c := common
+		load := loadAverage()
 		r, err := s.run(ctx, rest, &c)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
+		r.Machine.noteLoad(load, loadAverage())
 		r.Mode = "full"
 		if c.short {
 			r.Mode = "short"

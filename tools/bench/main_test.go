@@ -254,4 +254,21 @@ func TestDescribeMachine(t *testing.T) {
 	assert.Positive(t, m.CPUs)
 	assert.NotEmpty(t, m.Kernel)
 	assert.Contains(t, m.String(), m.Go)
+	assert.Regexp(t, `^\d+\.\d+ \d+\.\d+ \d+\.\d+$`, m.Load, "the three load averages")
+}
+
+func TestNoteLoad(t *testing.T) {
+	m := Machine{CPUs: 2}
+	m.noteLoad("0.50 0.40 0.30", "2.90 1.00 0.50")
+	assert.False(t, m.Noisy, "2.9 on 2 CPUs is under 1.5 per CPU")
+	assert.Contains(t, m.String(), "load 0.50 0.40 0.30 before and 2.90 1.00 0.50 after")
+	assert.NotContains(t, m.String(), "noisy")
+	m.noteLoad("3.10 1.00 0.50", "0.20 0.10 0.10")
+	assert.True(t, m.Noisy, "3.1 before, on 2 CPUs")
+	m.noteLoad("0.20 0.10 0.10", "3.10 1.00 0.50")
+	assert.True(t, m.Noisy, "3.1 after, on 2 CPUs")
+	assert.Contains(t, m.String(), "noisy")
+	var b strings.Builder
+	require.NoError(t, (&Report{Machine: m}).writeMarkdown(&b))
+	assert.Contains(t, b.String(), "**Noisy run:**")
 }

@@ -138,7 +138,43 @@ type Machine struct {
 	Go        string  `json:"go"`
 	MemoryGiB float64 `json:"memory_gib"`
 	Load      string  `json:"load_at_start"` // 1, 5 and 15 minute load averages
-	Virtual   string  `json:"virtualization,omitempty"`
+	LoadAfter string  `json:"load_at_end,omitempty"`
+	// Noisy is set when the 1-minute load before or after the run was
+	// above NoisyLoad per CPU: other work shared the machine, so single
+	// figures mean little (ratios taken within a round still hold best).
+	Noisy   bool   `json:"noisy,omitempty"`
+	Virtual string `json:"virtualization,omitempty"`
+}
+
+// NoisyLoad is the 1-minute load average per CPU above which a run is
+// marked noisy.
+const NoisyLoad = 1.5
+
+// loadAverage returns /proc/loadavg's 1, 5 and 15 minute figures, or ""
+// where there is no such file.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	if f := strings.Fields(string(b)); len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return ""
+}
+
+// noteLoad records the load averages before and after a run, as
+// loadAverage spells them, and marks the run noisy if either 1-minute
+// figure exceeds NoisyLoad per CPU.
+func (m *Machine) noteLoad(before, after string) {
+	m.Load, m.LoadAfter = before, after
+	m.Noisy = false
+	for _, l := range []string{before, after} {
+		one, _, _ := strings.Cut(l, " ")
+		if v, err := strconv.ParseFloat(one, 64); err == nil && v > NoisyLoad*float64(m.CPUs) {
+			m.Noisy = true
+		}
+	}
 }
 
 // describeMachine gathers Machine from /proc and uname.
@@ -169,17 +205,19 @@ func describeMachine() Machine {
 	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
 		m.MemoryGiB = float64(statusField(append([]byte("\n"), b...), "MemTotal:")) / (1 << 20)
 	}
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		if f := strings.Fields(string(b)); len(f) >= 3 {
-			m.Load = strings.Join(f[:3], " ")
-		}
-	}
+	m.Load = loadAverage()
 	return m
 }
 
 // String formats m on one line for reports.
 func (m Machine) String() string {
 	s := fmt.Sprintf("%s, %d CPUs, %.1f GiB, %s, %s, load %s", m.CPU, m.CPUs, m.MemoryGiB, m.Kernel, m.Go, m.Load)
+	if m.LoadAfter != "" {
+		s = fmt.Sprintf("%s before and %s after", s, m.LoadAfter)
+	}
+	if m.Noisy {
+		s += fmt.Sprintf(" (noisy: above %.1f per CPU)", NoisyLoad)
+	}
 	if m.Virtual != "" {
 		s += ", " + m.Virtual
 	}

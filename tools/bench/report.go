@@ -75,6 +75,9 @@ func (r *Report) writeMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", r.Title)
 	fmt.Fprintf(&b, "Measured %s in %s mode on: %s.\n\n", r.Started.UTC().Format("2006-01-02 15:04 MST"), r.Mode, r.Machine)
+	if r.Machine.Noisy {
+		fmt.Fprintf(&b, "**Noisy run:** the 1-minute load was above %.1f per CPU before or after it, so other work shared the machine; compare figures within this run only.\n\n", NoisyLoad)
+	}
 	fmt.Fprintf(&b, "Regenerate with `%s`.\n\n", r.Command)
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "%s\n\n", n)
