@@ -24,29 +24,30 @@ import (
 
 // echoOptions are the echo subcommand's flags.
 type echoOptions struct {
-	rounds    int
-	conns     int
-	size      int
-	rate      float64
-	duration  time.Duration
-	levels    []int
-	kinds     []string
-	gnet      string // gnet anchor binary; empty builds it from anchors
-	anchors   string // the anchors module's folder
-	serverCPU int
-	clientCPU int
-	usedSize  int
-	sources   int // 127.0.0.x source addresses the idle connections spread over
-	selectCap int // the most connections select can hold below FD_SETSIZE
-	short     bool
-	load      bool // run the throughput and latency rounds
+	rounds     int
+	gnetRounds int // extra paced rounds of goroutine, epoll and gnet alone
+	conns      int
+	size       int
+	rate       float64
+	duration   time.Duration
+	levels     []int
+	kinds      []string
+	gnet       string // gnet anchor binary; empty builds it from anchors
+	anchors    string // the anchors module's folder
+	serverCPU  int
+	clientCPU  int
+	usedSize   int
+	sources    int // 127.0.0.x source addresses the idle connections spread over
+	selectCap  int // the most connections select can hold below FD_SETSIZE
+	short      bool
+	load       bool // run the throughput and latency rounds
 }
 
 // EchoRun is one server's figures from one round of load.
 type EchoRun struct {
 	Server   string     `json:"server"`
 	Round    int        `json:"round"`
-	Mode     string     `json:"mode"` // closed or paced
+	Mode     string     `json:"mode"` // closed, paced, or paced-gnet (the extra paced rounds)
 	Load     LoadResult `json:"load"`
 	UserNs   float64    `json:"user_ns_per_echo"`
 	SystemNs float64    `json:"system_ns_per_echo"`
@@ -74,6 +75,7 @@ func runEcho(ctx context.Context, args []string, common *commonFlags) (*Report, 
 	fs := flag.NewFlagSet("echo", flag.ContinueOnError)
 	common.register(fs)
 	fs.IntVar(&o.rounds, "rounds", 3, "rounds over all servers; figures are medians over rounds")
+	fs.IntVar(&o.gnetRounds, "gnet-rounds", 8, "extra paced rounds of goroutine, epoll and gnet only, for the gnet comparison's median and confidence interval")
 	fs.IntVar(&o.conns, "conns", 50, "connections of the throughput and latency runs")
 	fs.IntVar(&o.size, "size", 64, "bytes per echo in the throughput and latency runs")
 	fs.Float64Var(&o.rate, "rate", 10000, "echoes per second offered in the paced runs")
@@ -93,6 +95,7 @@ func runEcho(ctx context.Context, args []string, common *commonFlags) (*Report, 
 	o.short = common.short
 	if o.short {
 		shortDefault(fs, "rounds", "1")
+		shortDefault(fs, "gnet-rounds", "0")
 		shortDefault(fs, "conns", "16")
 		shortDefault(fs, "duration", "1s")
 		shortDefault(fs, "idle", "200")
@@ -115,6 +118,9 @@ func runEcho(ctx context.Context, args []string, common *commonFlags) (*Report, 
 		if k != "gnet" && !slices.Contains(serverKinds(), k) {
 			return nil, fmt.Errorf("echo: -servers: unknown server %q (want gnet or one of %v)", k, serverKinds())
 		}
+	}
+	if o.gnetRounds < 0 {
+		return nil, fmt.Errorf("echo: -gnet-rounds %d: must not be negative", o.gnetRounds)
 	}
 	if o.rounds < 1 || o.conns < 1 || o.size < 1 || o.duration <= 0 || o.sources < 1 || o.sources > 254 {
 		return nil, fmt.Errorf("echo: -rounds %d -conns %d -size %d -duration %v -sources %d: counts must be positive, sources at most 254",
@@ -153,6 +159,32 @@ func runEcho(ctx context.Context, args []string, common *commonFlags) (*Report, 
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
+			}
+		}
+	}
+	// The paced gnet comparison wants more rounds than the whole set
+	// can afford: these pit the three servers it names against each
+	// other alone, in rotating order.
+	var trio []string
+	for _, k := range []string{"goroutine", "epoll", "gnet"} {
+		if slices.Contains(o.kinds, k) {
+			trio = append(trio, k)
+		}
+	}
+	for i := range o.gnetRounds {
+		if !o.load || len(trio) < 2 {
+			break
+		}
+		round := o.rounds + 1 + i
+		order := append(slices.Clone(trio[i%len(trio):]), trio[:i%len(trio)]...)
+		for _, kind := range order {
+			run := b.loadRun(ctx, kind, "paced", round)
+			run.Mode = "paced-gnet"
+			fmt.Fprintf(os.Stderr, "echo: round %d %-13s %-10s user %.0f ns sys %.0f ns on-cpu %.0f ns %.2f syscalls %.3f switches %s\n",
+				round, kind, run.Mode, run.UserNs, run.SystemNs, run.OnCPUNs, run.Syscalls, run.Switches, run.Err)
+			runs = append(runs, run)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
 			}
 		}
 	}

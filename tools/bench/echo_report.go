@@ -62,6 +62,12 @@ func figuresOf(runs []EchoRun, kind, mode string) echoFigures {
 // pair taken from the same round, so that the machine's slow and fast
 // spells cancel out.
 func ratioOf(runs []EchoRun, num, den, mode string, figure func(EchoRun) float64) float64 {
+	return median(ratiosOf(runs, num, den, mode, figure))
+}
+
+// ratiosOf returns num's figure over den's for every round of mode in
+// which both ran.
+func ratiosOf(runs []EchoRun, num, den, mode string, figure func(EchoRun) float64) []float64 {
 	var ratios []float64
 	for _, a := range runs {
 		if a.Server != num || a.Mode != mode || a.Err != "" {
@@ -73,7 +79,46 @@ func ratioOf(runs []EchoRun, num, den, mode string, figure func(EchoRun) float64
 			}
 		}
 	}
-	return median(ratios)
+	return ratios
+}
+
+// medianCI returns a distribution-free confidence interval of at least 95 %
+// for the median of the population xs was drawn from: the k-th smallest
+// and k-th largest of xs, for the largest k at which the chance that fewer
+// than k draws fall below the median (a binomial with p = 1/2) is at most
+// 2.5 %. With fewer than six values no such k exists and ok is false.
+func medianCI(xs []float64) (lo, hi float64, ok bool) {
+	n := len(xs)
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	k := 0
+	// tail is P(B <= j) for B ~ Binomial(n, 1/2), built term by term.
+	term := math.Pow(0.5, float64(n))
+	tail := 0.0
+	for j := 0; j < n; j++ {
+		tail += term
+		if tail > 0.025 {
+			break
+		}
+		k = j + 1
+		term *= float64(n-j) / float64(j+1)
+	}
+	if k == 0 {
+		return 0, 0, false
+	}
+	return s[k-1], s[n-k], true
+}
+
+// ratioWithCI formats the median of ratios with its 95 % interval, when
+// there are enough of them for one.
+func ratioWithCI(ratios []float64) string {
+	s := formatValue(median(ratios)) + "×"
+	if lo, hi, ok := medianCI(ratios); ok {
+		s += fmt.Sprintf(" (95 %% interval %s–%s, %d rounds)", formatValue(lo), formatValue(hi), len(ratios))
+	} else {
+		s += fmt.Sprintf(" (%d rounds, too few for an interval)", len(ratios))
+	}
+	return s
 }
 
 func userNs(r EchoRun) float64  { return r.UserNs }
@@ -204,16 +249,48 @@ func (b *echoBench) targets(runs []EchoRun, idle []IdleRun) []string {
 	if len(idle) > 0 {
 		notes = append(notes, fmt.Sprintf("Target: %s concurrent connections held and still echoing with no error: %s — %s.", top, strings.Join(held, ", "), verdict(all)))
 	}
-	if g, e := ratioOf(runs, "gnet", "epoll", "paced", totalNs), ratioOf(runs, "gnet", "goroutine", "paced", totalNs); !math.IsNaN(g) {
-		ge := figuresOf(runs, "gnet", "paced")
-		ee := figuresOf(runs, "epoll", "paced")
-		gr := figuresOf(runs, "goroutine", "paced")
-		notes = append(notes, fmt.Sprintf("Paced on-CPU time per echo, gnet over epoll: %s×, gnet over goroutine: %s×. "+
-			"Read and write system calls per echo: gnet %s, epoll %s, goroutine %s. Context switches per echo: gnet %s, epoll %s, goroutine %s.",
-			formatValue(g), formatValue(e), formatValue(ge.syscalls), formatValue(ee.syscalls), formatValue(gr.syscalls),
-			formatValue(ge.switches), formatValue(ee.switches), formatValue(gr.switches)))
+	if note := pacedGnetNote(runs); note != "" {
+		notes = append(notes, note)
 	}
 	return notes
+}
+
+// pacedGnetNote compares gnet's on-CPU time per echo under the paced load
+// with epoll's and the goroutine server's, over the paced rounds of all
+// servers and the extra rounds of those three, and puts the counters that
+// explain a difference beside it: system calls, context switches (each a
+// wake-up from an idle wait) and echoes per switch (how much one wake-up
+// serves). Empty when gnet or epoll did not run paced.
+func pacedGnetNote(runs []EchoRun) string {
+	ratios := func(num, den string, figure func(EchoRun) float64) []float64 {
+		return append(ratiosOf(runs, num, den, "paced", figure), ratiosOf(runs, num, den, "paced-gnet", figure)...)
+	}
+	ge := ratios("gnet", "epoll", totalNs)
+	if len(ge) == 0 {
+		return ""
+	}
+	all := slices.DeleteFunc(slices.Clone(runs), func(r EchoRun) bool { return r.Mode == "paced-gnet" })
+	for _, r := range runs {
+		if r.Mode == "paced-gnet" {
+			r.Mode = "paced"
+			all = append(all, r)
+		}
+	}
+	var counters []string
+	for _, kind := range []string{"gnet", "epoll", "goroutine"} {
+		f := figuresOf(all, kind, "paced")
+		if !f.ok {
+			continue
+		}
+		perSwitch := "n/a"
+		if f.switches > 0 {
+			perSwitch = formatValue(1 / f.switches)
+		}
+		counters = append(counters, fmt.Sprintf("%s %s user + %s system µs, %s read/write calls, %s switches, %s echoes per switch",
+			kind, micros(f.user), micros(f.sys), formatValue(f.syscalls), formatValue(f.switches), perSwitch))
+	}
+	return fmt.Sprintf("Paced on-CPU time per echo, gnet over epoll: %s; gnet over goroutine: %s. Per echo, medians over those rounds: %s.",
+		ratioWithCI(ge), ratioWithCI(ratios("gnet", "goroutine", totalNs)), strings.Join(counters, "; "))
 }
 
 // idleTable is the memory per idle connection at each count.

@@ -84,7 +84,7 @@ func TestServeKinds(t *testing.T) {
 func TestEchoSmoke(t *testing.T) {
 	out := t.TempDir()
 	var stdout bytes.Buffer
-	err := run(context.Background(), []string{"-out", out, "echo", "-servers", "epoll,goroutine", "-rounds", "1",
+	err := run(context.Background(), []string{"-out", out, "echo", "-servers", "epoll,goroutine", "-rounds", "1", "-gnet-rounds", "1",
 		"-duration", "300ms", "-conns", "4", "-rate", "2000", "-idle", "20,40", "-used-size", "4096"}, &stdout)
 	require.NoError(t, err)
 	assert.Contains(t, stdout.String(), "Closed loop")
@@ -113,6 +113,20 @@ func TestEchoSmoke(t *testing.T) {
 		assert.FileExists(t, filepath.Join(out, c.File))
 	}
 	assert.Contains(t, string(md), "Target: epoll user CPU per echo")
+	var raw struct {
+		Runs []EchoRun `json:"runs"`
+	}
+	rawJSON, err := json.Marshal(r.Raw)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(rawJSON, &raw))
+	extra := 0
+	for _, run := range raw.Runs {
+		if run.Mode == "paced-gnet" {
+			extra++
+			assert.Equal(t, 2, run.Round, "the extra rounds number on from -rounds")
+		}
+	}
+	assert.Equal(t, 2, extra, "one extra paced round of each of the two servers")
 }
 
 func TestDecodeAndAESGCMShort(t *testing.T) {
@@ -126,7 +140,7 @@ func TestDecodeAndAESGCMShort(t *testing.T) {
 func TestSendfileShort(t *testing.T) {
 	var stdout bytes.Buffer
 	require.NoError(t, run(context.Background(), []string{"-out", "", "-short", "sendfile", "-size", "4194304", "-dir", t.TempDir()}, &stdout))
-	for _, m := range []string{"read/write 32 KiB", "io.Copy", "copy_file_range", "cp (coreutils)"} {
+	for _, m := range []string{"read/write 32 KiB", "io.Copy", "copy_file_range", "cp (coreutils)", "sendfile 64 KiB", "unix"} {
 		assert.Contains(t, stdout.String(), m)
 	}
 	assert.NotContains(t, stdout.String(), "n/a")
@@ -241,6 +255,39 @@ func TestMedian(t *testing.T) {
 	assert.True(t, math.IsNaN(median(nil)))
 	assert.Equal(t, 2.0, median([]float64{3, 1, 2}))
 	assert.Equal(t, 2.5, median([]float64{4, 1, 3, 2}))
+}
+
+func TestMedianCI(t *testing.T) {
+	_, _, ok := medianCI([]float64{5, 4, 3, 2, 1})
+	assert.False(t, ok, "five values: P(all on one side) = 1/32 > 2.5 %")
+	lo, hi, ok := medianCI([]float64{6, 5, 4, 3, 2, 1})
+	require.True(t, ok)
+	assert.Equal(t, [2]float64{1, 6}, [2]float64{lo, hi}, "six values: the extremes, 1/64 each side")
+	xs := []float64{11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}
+	lo, hi, ok = medianCI(xs)
+	require.True(t, ok)
+	assert.Equal(t, [2]float64{2, 10}, [2]float64{lo, hi}, "eleven values: P(B <= 1) = 12/2048, P(B <= 2) = 67/2048 > 2.5 %")
+	assert.Equal(t, 11.0, xs[0], "the input is not reordered")
+}
+
+func TestPacedGnetNote(t *testing.T) {
+	var runs []EchoRun
+	for round := 1; round <= 6; round++ {
+		mode := "paced"
+		if round > 2 {
+			mode = "paced-gnet"
+		}
+		g := float64(1000 + 10*round)
+		runs = append(runs,
+			EchoRun{Server: "gnet", Round: round, Mode: mode, OnCPUNs: g, UserNs: 100, SystemNs: g - 100, Syscalls: 2, Switches: 0.5},
+			EchoRun{Server: "epoll", Round: round, Mode: mode, OnCPUNs: 1000, UserNs: 100, SystemNs: 900, Syscalls: 2, Switches: 0.25},
+			EchoRun{Server: "goroutine", Round: round, Mode: mode, OnCPUNs: 500, UserNs: 100, SystemNs: 400, Syscalls: 3, Switches: 0.25})
+	}
+	note := pacedGnetNote(runs)
+	assert.Contains(t, note, "gnet over epoll: 1.04× (95 % interval 1.01–1.06, 6 rounds)")
+	assert.Contains(t, note, "gnet over goroutine: 2.07×")
+	assert.Contains(t, note, "gnet 0.1 user + 0.935 system µs, 2.00 read/write calls, 0.5 switches, 2.00 echoes per switch")
+	assert.Empty(t, pacedGnetNote(runs[1:2]), "no gnet/epoll pair")
 }
 
 func TestFormatValue(t *testing.T) {
