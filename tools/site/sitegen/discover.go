@@ -111,6 +111,12 @@ func benchmarks(cfg Config, routes map[string]string) (mds []string, charts []ch
 		return nil, nil, err
 	}
 	repoDir := benchRepoPath(cfg)
+	for _, md := range mds {
+		// A notebook or lesson that cites a result links to its file,
+		// which GitHub and Jupyter show; the site shows its section.
+		name := strings.TrimSuffix(filepath.Base(md), ".md")
+		routes[repoDir+"/"+filepath.Base(md)] = "benchmarks.html#" + slugify(name)
+	}
 	for _, e := range entries {
 		if e.IsDir() || !slices.Contains(chartExts, strings.ToLower(path.Ext(e.Name()))) {
 			continue

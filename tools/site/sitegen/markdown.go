@@ -301,6 +301,8 @@ func (s *site) rewrite(srcFile, page, dest string) (string, error) {
 	}
 	out := relURL(page, sitePath)
 	if u.Fragment != "" {
+		// The link's own fragment wins over the route's.
+		out, _, _ = strings.Cut(out, "#")
 		out += "#" + u.Fragment
 	}
 	return out, nil

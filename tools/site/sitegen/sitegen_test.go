@@ -366,6 +366,18 @@ func TestBenchmarksPage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, broken)
 
+	s := &site{cfg: cfg, routes: map[string]string{}}
+	_, _, err = benchmarks(cfg, s.routes)
+	require.NoError(t, err)
+	for dest, want := range map[string]string{
+		"../tools/site/sitegen/testdata/bench/echo.md":              "../benchmarks.html#echo",
+		"../tools/site/sitegen/testdata/bench/echo.md#echo-summary": "../benchmarks.html#echo-summary",
+	} {
+		got, err := s.rewrite("notebooks/07-sendfile.ipynb", "chapters/07-sendfile.html", dest)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "a link from a chapter to the results file %s goes to its section", dest)
+	}
+
 	cfg.Benchmarks = t.TempDir()
 	res, err = Build(cfg)
 	require.NoError(t, err)
