@@ -16,7 +16,7 @@ func ReadSome(fd int, buf []byte) (n int, eof bool, err error) {
 		return 0, false, nil
 	}
 	for {
-		n, err := unix.Read(fd, buf)
+		n, err := read(fd, buf)
 		switch {
 		case err == nil:
 			return n, n == 0, nil
@@ -37,7 +37,7 @@ func ReadSome(fd int, buf []byte) (n int, eof bool, err error) {
 func WriteSome(fd int, p []byte) (int, error) {
 	sent := 0
 	for sent < len(p) {
-		n, err := unix.Write(fd, p[sent:])
+		n, err := write(fd, p[sent:])
 		switch {
 		case err == nil:
 			sent += n

@@ -301,7 +301,7 @@ func stat(f *os.File) int64 {
 // how; the figures in it are from that investigation (2026-12-08, the
 // machine of the committed results), not from the run it is printed with.
 const sendfileTCPNote = "**Why sendfile loses to read/write on loopback TCP here, and wins on a UNIX socket.** " +
-	"On this machine (Linux 6.18 under a hypervisor) sendfile to a loopback TCP socket has cost 1.1 to 1.4 times read/write's CPU per GiB in every run, " +
+	"On this machine (Linux 6.18 under a hypervisor) sendfile to a loopback TCP socket has cost more CPU per GiB than read/write in every run made, 1.1 to 1.8 times, " +
 	"with any count per call from 16 KiB to 1 MiB (the 64 KiB row), a receiver reading 8 KiB or 256 KiB at a time, 256 KiB or 4 MiB socket buffers, and Nagle on or off. " +
 	"It is not the memory either: with a 4 MiB file sent 256 times, so that the data stays in cache, read/write fell to 0.43 CPU s/GiB and sendfile stayed at 0.61. " +
 	"`perf record -e cpu-clock -g` (the VM offers no hardware counters) shows where the time goes. " +
