@@ -277,11 +277,13 @@ func pacedGnetNote(runs []EchoRun) string {
 		}
 	}
 	var counters []string
+	figs := map[string]echoFigures{}
 	for _, kind := range []string{"gnet", "epoll", "goroutine"} {
 		f := figuresOf(all, kind, "paced")
 		if !f.ok {
 			continue
 		}
+		figs[kind] = f
 		perSwitch := "n/a"
 		if f.switches > 0 {
 			perSwitch = formatValue(1 / f.switches)
@@ -289,8 +291,32 @@ func pacedGnetNote(runs []EchoRun) string {
 		counters = append(counters, fmt.Sprintf("%s %s user + %s system µs, %s read/write calls, %s switches, %s echoes per switch",
 			kind, micros(f.user), micros(f.sys), formatValue(f.syscalls), formatValue(f.switches), perSwitch))
 	}
-	return fmt.Sprintf("Paced on-CPU time per echo, gnet over epoll: %s; gnet over goroutine: %s. Per echo, medians over those rounds: %s.",
+	note := fmt.Sprintf("Paced on-CPU time per echo, gnet over epoll: %s; gnet over goroutine: %s. Per echo, medians over those rounds: %s.",
 		ratioWithCI(ge), ratioWithCI(ratios("gnet", "goroutine", totalNs)), strings.Join(counters, "; "))
+	return note + " " + gnetVerdict(figs["gnet"], figs["epoll"], ge)
+}
+
+// gnetVerdict says what the counters make of gnet against epoll under the
+// paced load: a load this light gives each wake-up about one echo, so
+// batching cannot differ much, and when the calls and switches per echo
+// match, what is left is the time each takes. ratios are gnet's on-CPU
+// time over epoll's, round by round.
+func gnetVerdict(g, e echoFigures, ratios []float64) string {
+	if !g.ok || !e.ok || e.switches == 0 || e.syscalls == 0 {
+		return ""
+	}
+	sameCalls := math.Abs(g.syscalls/e.syscalls-1) <= 0.05
+	sameWakeups := math.Abs(g.switches/e.switches-1) <= 0.1
+	if sameCalls && sameWakeups {
+		v := fmt.Sprintf("gnet and epoll make the same read and write calls and wake up as often per echo (within 5 %% and 10 %%), so neither batches more: "+
+			"what differs is the time those calls and wake-ups take and each server's own work (user time %s against %s µs per echo).", micros(g.user), micros(e.user))
+		if lo, hi, ok := medianCI(ratios); ok && lo <= 1 && 1 <= hi {
+			v += " The interval includes 1: this run cannot tell their CPU time apart."
+		}
+		return v
+	}
+	return fmt.Sprintf("gnet makes %s read and write calls and %s context switches per echo against epoll's %s and %s: that difference in calls and wake-ups is where its CPU time goes.",
+		formatValue(g.syscalls), formatValue(g.switches), formatValue(e.syscalls), formatValue(e.switches))
 }
 
 // idleTable is the memory per idle connection at each count.

@@ -287,7 +287,22 @@ func TestPacedGnetNote(t *testing.T) {
 	assert.Contains(t, note, "gnet over epoll: 1.04× (95 % interval 1.01–1.06, 6 rounds)")
 	assert.Contains(t, note, "gnet over goroutine: 2.07×")
 	assert.Contains(t, note, "gnet 0.1 user + 0.935 system µs, 2.00 read/write calls, 0.5 switches, 2.00 echoes per switch")
+	assert.Contains(t, note, "gnet makes 2.00 read and write calls and 0.5 context switches per echo against epoll's 2.00 and 0.25", "twice the wake-ups is named as the cause")
 	assert.Empty(t, pacedGnetNote(runs[1:2]), "no gnet/epoll pair")
+	for i := range runs {
+		if runs[i].Server == "gnet" {
+			runs[i].Switches = 0.26
+		}
+	}
+	note = pacedGnetNote(runs)
+	assert.Contains(t, note, "gnet and epoll make the same read and write calls and wake up as often per echo")
+	assert.NotContains(t, note, "cannot tell", "1.01-1.06 excludes 1")
+	for i := range runs {
+		if runs[i].Server == "gnet" {
+			runs[i].OnCPUNs = 1000 + float64(runs[i].Round%3-1)*10 // 0.99, 1.00, 1.01
+		}
+	}
+	assert.Contains(t, pacedGnetNote(runs), "The interval includes 1: this run cannot tell their CPU time apart.")
 }
 
 func TestFormatValue(t *testing.T) {
