@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"math"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -39,8 +39,9 @@ type KernelBench struct {
 
 // NotebookRun is one run of the same notebook by one runner.
 type NotebookRun struct {
-	Runner string `json:"runner"` // "nbrun" or "nbclient"
-	Round  int    `json:"round"`
+	Notebook string `json:"notebook"` // its path from the module root
+	Runner   string `json:"runner"`   // "nbrun" or "nbclient"
+	Round    int    `json:"round"`
 	// Elapsed runs from starting the kernel to its exit: for nbclient,
 	// NotebookClient.execute().
 	Elapsed time.Duration `json:"elapsed_ns"`
@@ -100,8 +101,8 @@ func rawBenches(benches []KernelBench) []kernelRawBench {
 // kernelRaw is the kernel report's raw data.
 type kernelRaw struct {
 	Benchmarks []kernelRawBench `json:"benchmarks"`
-	Notebook   string           `json:"notebook,omitempty"`
-	Notebooks  []NotebookRun    `json:"notebook_runs,omitempty"`
+	Notebooks  []string         `json:"notebooks,omitempty"`
+	Runs       []NotebookRun    `json:"notebook_runs,omitempty"`
 }
 
 // kernelTarget is the issue's target for a benchmark's median, or 0.
@@ -206,7 +207,7 @@ func runKernel(ctx context.Context, args []string, common *commonFlags) (*Report
 	fs := flag.NewFlagSet("kernel", flag.ContinueOnError)
 	common.register(fs)
 	benchtime := fs.String("benchtime", "3s", "go test -benchtime of each kernel benchmark")
-	notebook := fs.String("notebook", "notebooks/01-addresses.ipynb", "notebook that nbrun and nbclient both run, from the module root; empty compares none")
+	notebooks := fs.String("notebooks", "all", `notebooks that nbrun and nbclient both run, from the module root, comma-separated; "all" is every notebooks/*.ipynb, empty compares none`)
 	nbRounds := fs.Int("nb-rounds", 5, "rounds of the notebook comparison; figures are medians")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -214,6 +215,7 @@ func runKernel(ctx context.Context, args []string, common *commonFlags) (*Report
 	if common.short {
 		shortDefault(fs, "benchtime", "3x")
 		shortDefault(fs, "nb-rounds", "1")
+		shortDefault(fs, "notebooks", "notebooks/01-addresses.ipynb")
 	}
 	if *nbRounds < 1 {
 		return nil, fmt.Errorf("-nb-rounds %d: must be positive", *nbRounds)
@@ -258,19 +260,46 @@ func runKernel(ctx context.Context, args []string, common *commonFlags) (*Report
 	}
 	r.Notes = append(r.Notes, kernelFindings(benches)...)
 
-	if *notebook != "" {
-		nb := filepath.Join(root, filepath.FromSlash(*notebook))
-		runs, note, err := compareNotebookRunners(ctx, nb, kernelbin.Spec(kernelPath), *nbRounds, tmp)
+	if *notebooks != "" {
+		names, err := notebookList(root, *notebooks)
 		if err != nil {
 			return nil, err
 		}
-		raw.Notebook, raw.Notebooks = *notebook, runs
+		runs, note, err := compareNotebookRunners(ctx, root, names, kernelbin.Spec(kernelPath), *nbRounds, tmp)
+		if err != nil {
+			return nil, err
+		}
+		raw.Notebooks, raw.Runs = names, runs
 		if runs != nil {
-			r.Tables = append(r.Tables, notebookTable(*notebook, runs))
+			r.Tables = append(r.Tables, notebookTable(names, runs))
 		}
 		r.Notes = append(r.Notes, note)
 	}
 	return r, nil
+}
+
+// notebookList turns the -notebooks flag into paths from the module root.
+func notebookList(root, flagValue string) ([]string, error) {
+	if flagValue == "all" {
+		paths, err := filepath.Glob(filepath.Join(root, "notebooks", "*.ipynb"))
+		if err != nil || len(paths) == 0 {
+			return nil, fmt.Errorf("-notebooks all: no notebooks/*.ipynb under %s", root)
+		}
+		var names []string
+		for _, p := range paths {
+			names = append(names, "notebooks/"+filepath.Base(p))
+		}
+		return names, nil
+	}
+	var names []string
+	for n := range strings.SplitSeq(flagValue, ",") {
+		n = strings.TrimSpace(n)
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(n))); err != nil {
+			return nil, fmt.Errorf("-notebooks %q: %w", flagValue, err)
+		}
+		names = append(names, n)
+	}
+	return names, nil
 }
 
 // kernelFindings explains what the figures show beyond pass and miss.
@@ -427,11 +456,11 @@ func runNotebook(ctx context.Context, path string, spec jupyter.KernelSpec) (Not
 	return run, nil
 }
 
-// compareNotebookRunners runs the notebook at path rounds times with our
+// compareNotebookRunners runs each notebook of names rounds times with our
 // runner and with nbclient, alternately, and returns the runs and a note
 // for the report. Without nbclient it returns no runs and a note that
 // says so.
-func compareNotebookRunners(ctx context.Context, path string, spec jupyter.KernelSpec, rounds int, tmp string) ([]NotebookRun, string, error) {
+func compareNotebookRunners(ctx context.Context, root string, names []string, spec jupyter.KernelSpec, rounds int, tmp string) ([]NotebookRun, string, error) {
 	if out, err := exec.CommandContext(ctx, debianPython, "-c", "import nbclient, nbformat").CombinedOutput(); err != nil {
 		return nil, fmt.Sprintf("Notebook runners: not compared, Debian's nbclient is not installed here (%s -c 'import nbclient, nbformat': %s). "+
 			"`apt-get install python3-nbclient python3-nbformat` adds it.", debianPython, strings.TrimSpace(string(out))), nil
@@ -450,78 +479,91 @@ func compareNotebookRunners(ctx context.Context, path string, spec jupyter.Kerne
 	}
 	// nbclient gets the copy Jupyter would: cells whose requirements this
 	// machine does not meet tagged skip-execution, as nbrun skips them.
-	stored, err := nbformat.ReadFile(path)
-	if err != nil {
-		return nil, "", err
-	}
-	prepared, err := nbrun.ForJupyter(stored, nil)
-	if err != nil {
-		return nil, "", err
-	}
-	in := filepath.Join(tmp, "for-nbclient.ipynb")
-	if err := nbformat.WriteFile(in, prepared); err != nil {
-		return nil, "", err
+	forNbclient := map[string]string{}
+	for i, name := range names {
+		stored, err := nbformat.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+		if err != nil {
+			return nil, "", err
+		}
+		prepared, err := nbrun.ForJupyter(stored, nil)
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", name, err)
+		}
+		in := filepath.Join(tmp, fmt.Sprintf("for-nbclient-%d.ipynb", i))
+		if err := nbformat.WriteFile(in, prepared); err != nil {
+			return nil, "", err
+		}
+		forNbclient[name] = in
 	}
 
 	var runs []NotebookRun
 	for round := 1; round <= rounds; round++ {
-		run, err := runNotebook(ctx, path, spec)
-		if err != nil {
-			return nil, "", fmt.Errorf("nbrun on %s: %w", path, err)
-		}
-		run.Round = round
-		runs = append(runs, run)
-		fmt.Fprintf(os.Stderr, "kernel: round %d nbrun    %v (cells %v)\n", round, run.Elapsed.Round(time.Millisecond), run.Cells.Round(time.Millisecond))
+		for _, name := range names {
+			path := filepath.Join(root, filepath.FromSlash(name))
+			run, err := runNotebook(ctx, path, spec)
+			if err != nil {
+				return nil, "", fmt.Errorf("nbrun on %s: %w", name, err)
+			}
+			run.Notebook, run.Round = name, round
+			runs = append(runs, run)
+			fmt.Fprintf(os.Stderr, "kernel: round %d %s nbrun    %v (cells %v)\n", round, name, run.Elapsed.Round(time.Millisecond), run.Cells.Round(time.Millisecond))
 
-		cmd := exec.CommandContext(ctx, debianPython, "-c", nbclientTimed, in)
-		cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+filepath.Join(tmp, "jupyter"))
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		start := time.Now()
-		out, err := cmd.Output()
-		process := time.Since(start)
-		if err != nil {
-			return nil, "", fmt.Errorf("nbclient on %s: %w\n%s", path, err, stderr.String())
-		}
-		var got struct {
-			Execute float64 `json:"execute_s"`
-			Cells   float64 `json:"cells_s"`
-			Ran     int     `json:"ran"`
-		}
-		if err := json.Unmarshal(out, &got); err != nil {
-			return nil, "", fmt.Errorf("nbclient printed %q: %w", out, err)
-		}
-		secs := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
-		run = NotebookRun{Runner: "nbclient", Round: round, Elapsed: secs(got.Execute), Cells: secs(got.Cells), Ran: got.Ran, Process: process}
-		runs = append(runs, run)
-		fmt.Fprintf(os.Stderr, "kernel: round %d nbclient %v (cells %v, process %v)\n", round,
-			run.Elapsed.Round(time.Millisecond), run.Cells.Round(time.Millisecond), process.Round(time.Millisecond))
-		if ctx.Err() != nil {
-			return nil, "", ctx.Err()
+			cmd := exec.CommandContext(ctx, debianPython, "-c", nbclientTimed, forNbclient[name])
+			cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+filepath.Join(tmp, "jupyter"))
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			start := time.Now()
+			out, err := cmd.Output()
+			process := time.Since(start)
+			if err != nil {
+				return nil, "", fmt.Errorf("nbclient on %s: %w\n%s", name, err, stderr.String())
+			}
+			var got struct {
+				Execute float64 `json:"execute_s"`
+				Cells   float64 `json:"cells_s"`
+				Ran     int     `json:"ran"`
+			}
+			if err := json.Unmarshal(out, &got); err != nil {
+				return nil, "", fmt.Errorf("nbclient printed %q: %w", out, err)
+			}
+			secs := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+			run = NotebookRun{Notebook: name, Runner: "nbclient", Round: round, Elapsed: secs(got.Execute), Cells: secs(got.Cells), Ran: got.Ran, Process: process}
+			runs = append(runs, run)
+			fmt.Fprintf(os.Stderr, "kernel: round %d %s nbclient %v (cells %v, process %v)\n", round, name,
+				run.Elapsed.Round(time.Millisecond), run.Cells.Round(time.Millisecond), process.Round(time.Millisecond))
+			if ctx.Err() != nil {
+				return nil, "", ctx.Err()
+			}
 		}
 	}
-	ours, theirs := notebookMedians(runs)
-	if ours.Elapsed <= 0 || theirs.Elapsed <= 0 {
-		return nil, "", errors.New("notebook comparison: no runs")
+	var ours, theirs NotebookRun
+	for _, name := range names {
+		o, th := notebookMedians(runs, name)
+		if o.Elapsed <= 0 || th.Elapsed <= 0 {
+			return nil, "", fmt.Errorf("notebook comparison: no runs of %s", name)
+		}
+		if o.Ran != th.Ran {
+			return nil, "", fmt.Errorf("notebook comparison: %s: nbrun ran %d cells, nbclient %d", name, o.Ran, th.Ran)
+		}
+		ours.Elapsed, ours.Cells, ours.Ran = ours.Elapsed+o.Elapsed, ours.Cells+o.Cells, ours.Ran+o.Ran
+		theirs.Elapsed, theirs.Cells = theirs.Elapsed+th.Elapsed, theirs.Cells+th.Cells
 	}
-	if ours.Ran != theirs.Ran {
-		return nil, "", fmt.Errorf("notebook comparison: nbrun ran %d cells, nbclient %d", ours.Ran, theirs.Ran)
-	}
-	note := fmt.Sprintf("Notebook runners: `%s` (%d cells run) by our runner (`tools/nbrun`, as `nbrun.RunFile` runs it: kernel start, every cell with its outputs compared, shutdown) "+
-		"and by Debian's nbclient (`NotebookClient.execute()`: kernel start, every cell, shutdown), alternately, %d round(s), medians: "+
+	note := fmt.Sprintf("Notebook runners: %d notebook(s), %d cells run, by our runner (`tools/nbrun`, as `nbrun.RunFile` runs it: kernel start, every cell with its outputs compared, shutdown) "+
+		"and by Debian's nbclient (`NotebookClient.execute()`: kernel start, every cell, shutdown), alternately, notebook by notebook, %d round(s), medians per notebook, summed: "+
 		"nbclient takes **%s×** our runner's time from kernel start to exit, and %s× for the cells alone. "+
-		"The process row adds Python's start and imports.",
-		filepath.Base(path), ours.Ran, rounds, formatValue(float64(theirs.Elapsed)/float64(ours.Elapsed)), formatValue(float64(theirs.Cells)/float64(ours.Cells)))
+		"The process column adds Python's start and imports.",
+		len(names), ours.Ran, rounds, formatValue(float64(theirs.Elapsed)/float64(ours.Elapsed)), formatValue(float64(theirs.Cells)/float64(ours.Cells)))
 	return runs, note, nil
 }
 
-// notebookMedians returns each runner's medians, as runs.
-func notebookMedians(runs []NotebookRun) (nbrunM, nbclientM NotebookRun) {
+// notebookMedians returns each runner's medians over the rounds of one
+// notebook, as runs.
+func notebookMedians(runs []NotebookRun, notebook string) (nbrunM, nbclientM NotebookRun) {
 	pick := func(runner string) NotebookRun {
 		var elapsed, cells, process []time.Duration
-		m := NotebookRun{Runner: runner}
+		m := NotebookRun{Notebook: notebook, Runner: runner}
 		for _, r := range runs {
-			if r.Runner == runner {
+			if r.Runner == runner && r.Notebook == notebook {
 				elapsed, cells, process = append(elapsed, r.Elapsed), append(cells, r.Cells), append(process, r.Process)
 				m.Ran, m.Round = r.Ran, m.Round+1
 			}
@@ -534,17 +576,26 @@ func notebookMedians(runs []NotebookRun) (nbrunM, nbclientM NotebookRun) {
 	return pick("nbrun"), pick("nbclient")
 }
 
-// notebookTable shows the runners' medians and their ratio.
-func notebookTable(notebook string, runs []NotebookRun) Table {
-	ours, theirs := notebookMedians(runs)
+// notebookTable shows, notebook by notebook and summed, the runners'
+// medians and their ratios.
+func notebookTable(notebooks []string, runs []NotebookRun) Table {
 	ratio := func(a, b time.Duration) string { return formatValue(float64(a)/float64(b)) + "×" }
-	return Table{
-		Title:   "Notebook runners on " + notebook,
-		Columns: []string{"runner", "runs", "start to exit ms", "vs nbrun", "cells ms", "vs nbrun"},
-		Rows: [][]string{
-			{"nbrun (Go, tools/nbrun)", strconv.Itoa(ours.Round), ms(ours.Elapsed), "1×", ms(ours.Cells), "1×"},
-			{"nbclient execute()", strconv.Itoa(theirs.Round), ms(theirs.Elapsed), ratio(theirs.Elapsed, ours.Elapsed), ms(theirs.Cells), ratio(theirs.Cells, ours.Cells)},
-			{"nbclient, whole python3 process", strconv.Itoa(theirs.Round), ms(theirs.Process), ratio(theirs.Process, ours.Elapsed), "", ""},
-		},
+	t := Table{
+		Title:   "Notebook runners, start to exit and cells alone, medians",
+		Columns: []string{"notebook", "cells", "rounds", "nbrun ms", "nbclient ms", "nbclient/nbrun", "nbrun cells ms", "nbclient cells ms", "cells ratio", "nbclient process ms"},
 	}
+	var sum [2]NotebookRun
+	for _, nb := range notebooks {
+		ours, theirs := notebookMedians(runs, nb)
+		t.Rows = append(t.Rows, []string{path.Base(nb), strconv.Itoa(ours.Ran), strconv.Itoa(ours.Round), ms(ours.Elapsed), ms(theirs.Elapsed), ratio(theirs.Elapsed, ours.Elapsed),
+			ms(ours.Cells), ms(theirs.Cells), ratio(theirs.Cells, ours.Cells), ms(theirs.Process)})
+		for i, m := range []NotebookRun{ours, theirs} {
+			sum[i].Ran, sum[i].Elapsed, sum[i].Cells, sum[i].Process = sum[i].Ran+m.Ran, sum[i].Elapsed+m.Elapsed, sum[i].Cells+m.Cells, sum[i].Process+m.Process
+		}
+	}
+	if len(notebooks) > 1 {
+		t.Rows = append(t.Rows, []string{"all, summed", strconv.Itoa(sum[0].Ran), "", ms(sum[0].Elapsed), ms(sum[1].Elapsed), ratio(sum[1].Elapsed, sum[0].Elapsed),
+			ms(sum[0].Cells), ms(sum[1].Cells), ratio(sum[1].Cells, sum[0].Cells), ms(sum[1].Process)})
+	}
+	return t
 }

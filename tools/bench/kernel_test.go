@@ -47,12 +47,29 @@ func TestKernelTable(t *testing.T) {
 
 func TestNotebookTable(t *testing.T) {
 	runs := []NotebookRun{
-		{Runner: "nbrun", Round: 1, Elapsed: 100 * time.Millisecond, Cells: 10 * time.Millisecond, Ran: 4},
-		{Runner: "nbclient", Round: 1, Elapsed: 300 * time.Millisecond, Cells: 20 * time.Millisecond, Ran: 4, Process: 500 * time.Millisecond},
+		{Notebook: "notebooks/x.ipynb", Runner: "nbrun", Round: 1, Elapsed: 100 * time.Millisecond, Cells: 10 * time.Millisecond, Ran: 4},
+		{Notebook: "notebooks/x.ipynb", Runner: "nbclient", Round: 1, Elapsed: 300 * time.Millisecond, Cells: 20 * time.Millisecond, Ran: 4, Process: 500 * time.Millisecond},
+		{Notebook: "notebooks/y.ipynb", Runner: "nbrun", Round: 1, Elapsed: 100 * time.Millisecond, Cells: 10 * time.Millisecond, Ran: 2},
+		{Notebook: "notebooks/y.ipynb", Runner: "nbclient", Round: 1, Elapsed: 100 * time.Millisecond, Cells: 10 * time.Millisecond, Ran: 2, Process: 300 * time.Millisecond},
 	}
-	table := notebookTable("x.ipynb", runs)
-	assert.Equal(t, []string{"nbclient execute()", "1", "300", "3.00×", "20.0", "2.00×"}, table.Rows[1])
-	assert.Equal(t, "5.00×", table.Rows[2][3])
+	table := notebookTable([]string{"notebooks/x.ipynb"}, runs)
+	require.Len(t, table.Rows, 1, "one notebook, no sum")
+	assert.Equal(t, []string{"x.ipynb", "4", "1", "100", "300", "3.00×", "10.0", "20.0", "2.00×", "500"}, table.Rows[0])
+	table = notebookTable([]string{"notebooks/x.ipynb", "notebooks/y.ipynb"}, runs)
+	require.Len(t, table.Rows, 3)
+	assert.Equal(t, []string{"all, summed", "6", "", "200", "400", "2.00×", "20.0", "30.0", "1.50×", "800"}, table.Rows[2], "medians per notebook, summed")
+}
+
+func TestNotebookList(t *testing.T) {
+	names, err := notebookList("../..", "all")
+	require.NoError(t, err)
+	assert.Contains(t, names, "notebooks/01-addresses.ipynb")
+	assert.Greater(t, len(names), 5)
+	names, err = notebookList("../..", "notebooks/01-addresses.ipynb, notebooks/02-tcp.ipynb")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"notebooks/01-addresses.ipynb", "notebooks/02-tcp.ipynb"}, names)
+	_, err = notebookList("../..", "notebooks/nope.ipynb")
+	assert.ErrorContains(t, err, "notebooks/nope.ipynb")
 }
 
 // TestKernelShort runs the kernel subcommand end to end, one sample per
@@ -64,7 +81,7 @@ func TestKernelShort(t *testing.T) {
 	}
 	out := t.TempDir()
 	var stdout bytes.Buffer
-	require.NoError(t, run(context.Background(), []string{"-out", out, "-short", "kernel", "-benchtime", "1x", "-notebook", ""}, &stdout))
+	require.NoError(t, run(context.Background(), []string{"-out", out, "-short", "kernel", "-benchtime", "1x", "-notebooks", ""}, &stdout))
 	assert.Contains(t, stdout.String(), "interrupt_request → idle: cpu loop")
 	var r Report
 	data, err := os.ReadFile(filepath.Join(out, "kernel.json"))
