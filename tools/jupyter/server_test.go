@@ -77,18 +77,7 @@ func (h *echoHandler) Interrupt() {
 
 // startServer serves an echoHandler and connects a client to it.
 func startServer(t *testing.T) (*Client, *Server, chan error) {
-	info, err := NewConnectionInfo()
-	require.NoError(t, err)
-	h := &echoHandler{interrupted: make(chan struct{}, 1)}
-	srv := NewServer(info, h, nil)
-	h.srv = srv
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
+	info, srv, done := serveOnly(t)
 	dctx, dcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer dcancel()
 	c, err := Dial(dctx, info)
@@ -353,8 +342,9 @@ func rawShell(t *testing.T, info ConnectionInfo, msgType, content string) (strin
 	return m.Header.MsgID, replies
 }
 
-// serveOnly serves an echoHandler and connects nothing to it.
-func serveOnly(t *testing.T) ConnectionInfo {
+// serveOnly serves an echoHandler and connects nothing to it. done
+// receives what Serve returned.
+func serveOnly(t *testing.T) (ConnectionInfo, *Server, chan error) {
 	t.Helper()
 	info, err := NewConnectionInfo()
 	require.NoError(t, err)
@@ -368,7 +358,7 @@ func serveOnly(t *testing.T) ConnectionInfo {
 		cancel()
 		<-done
 	})
-	return info
+	return info, srv, done
 }
 
 // TestServerWaitsForIOPubBeforeExecuting forces the ZMQ slow joiner: an
@@ -377,7 +367,7 @@ func serveOnly(t *testing.T) ConnectionInfo {
 // moment later; a front end that waits for idle (jupyter console) would
 // otherwise wait forever.
 func TestServerWaitsForIOPubBeforeExecuting(t *testing.T) {
-	info := serveOnly(t)
+	info, _, _ := serveOnly(t)
 	id, replies := rawShell(t, info, "execute_request", `{"code":"print hi","silent":false}`)
 	time.Sleep(200 * time.Millisecond) // well inside subscriberWait
 	sub := zmq4.NewSub(testContext(t))
@@ -415,7 +405,7 @@ func TestServerWaitsForIOPubBeforeExecuting(t *testing.T) {
 // TestServerAnswersKernelInfoWithoutIOPub: the probe a client sends before
 // it subscribes is answered at once, not after the wait for a subscriber.
 func TestServerAnswersKernelInfoWithoutIOPub(t *testing.T) {
-	info := serveOnly(t)
+	info, _, _ := serveOnly(t)
 	_, replies := rawShell(t, info, "kernel_info_request", `{}`)
 	select {
 	case r := <-replies:
