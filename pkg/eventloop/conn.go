@@ -32,6 +32,9 @@ type Conn struct {
 	armed   poller.Events // what the poller watches fd for
 	eof     bool          // the client shut down its sending side
 	stopped bool          // the server is shutting down and reads no more
+	// accepted says the loop accepted fd itself, non-blocking, so its
+	// reads and writes may skip the scheduler's hand-off (rawRead).
+	accepted bool
 }
 
 // NewConn returns the echo state for the connected, non-blocking socket
@@ -39,7 +42,7 @@ type Conn struct {
 // unsent (DefaultMaxPending when maxPending <= 0).
 func NewConn(fd int, peer string, maxPending int) *Conn {
 	c := newConn(fd, netip.AddrPort{}, maxPending)
-	c.peer = peer
+	c.peer, c.accepted = peer, false
 	return c
 }
 
@@ -49,7 +52,7 @@ func newConn(fd int, addr netip.AddrPort, maxPending int) *Conn {
 	if maxPending <= 0 {
 		maxPending = DefaultMaxPending
 	}
-	return &Conn{fd: int32(fd), addr: addr, max: maxPending}
+	return &Conn{fd: int32(fd), addr: addr, max: maxPending, accepted: true}
 }
 
 // FD returns the connection's socket.
@@ -134,7 +137,11 @@ func (c *Conn) readOnce(buf []byte) (int, error) {
 	if len(buf) == 0 || c.eof {
 		return 0, nil
 	}
-	n, eof, err := ReadSome(int(c.fd), buf)
+	read := unix.Read
+	if c.accepted {
+		read = rawRead
+	}
+	n, eof, err := readSome(read, int(c.fd), buf)
 	if err != nil {
 		return 0, fmt.Errorf("read from %s: %w", c.Peer(), err)
 	}
@@ -145,7 +152,11 @@ func (c *Conn) readOnce(buf []byte) (int, error) {
 // write writes p until the socket takes no more and returns how much it
 // took. A full socket is not an error.
 func (c *Conn) write(p []byte) (int, error) {
-	sent, err := WriteSome(int(c.fd), p)
+	write := unix.Write
+	if c.accepted {
+		write = rawWrite
+	}
+	sent, err := writeSome(write, int(c.fd), p)
 	if err != nil {
 		return sent, fmt.Errorf("write to %s: %w", c.Peer(), err)
 	}

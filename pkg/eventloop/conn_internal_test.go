@@ -2,6 +2,7 @@ package eventloop
 
 import (
 	"bytes"
+	"net/netip"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -127,4 +128,13 @@ func TestFlushKeepsSmallBuffer(t *testing.T) {
 	assert.Equal(t, 5, sent)
 	assert.NotZero(t, cap(c.out))
 	assert.Equal(t, []byte("hello"), readAll(t, peer))
+}
+
+// Only a client the loop accepted itself, non-blocking, makes its calls
+// without the scheduler's hand-off: a Conn from NewConn holds a caller's
+// descriptor, which might block, and a raw call that blocks would stall
+// the garbage collector.
+func TestOnlyAcceptedConnsUseRawCalls(t *testing.T) {
+	assert.True(t, newConn(3, netip.AddrPort{}, 0).accepted)
+	assert.False(t, NewConn(3, "caller's", 0).accepted)
 }

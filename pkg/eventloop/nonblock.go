@@ -12,6 +12,13 @@ import (
 // n == 0 and no error, since readiness can be stale. eof reports that the
 // peer closed its end. A failure is an *os.SyscallError.
 func ReadSome(fd int, buf []byte) (n int, eof bool, err error) {
+	return readSome(unix.Read, fd, buf)
+}
+
+// readSome is ReadSome making its calls with read, so that a Conn, whose
+// descriptor this package opened non-blocking, can skip the scheduler's
+// hand-off (rawRead).
+func readSome(read func(int, []byte) (int, error), fd int, buf []byte) (n int, eof bool, err error) {
 	if len(buf) == 0 {
 		return 0, false, nil
 	}
@@ -35,6 +42,11 @@ func ReadSome(fd int, buf []byte) (n int, eof bool, err error) {
 // an error, the caller keeps the rest until fd is writable. A write that a
 // signal interrupted is retried. A failure is an *os.SyscallError.
 func WriteSome(fd int, p []byte) (int, error) {
+	return writeSome(unix.Write, fd, p)
+}
+
+// writeSome is WriteSome making its calls with write (see readSome).
+func writeSome(write func(int, []byte) (int, error), fd int, p []byte) (int, error) {
 	sent := 0
 	for sent < len(p) {
 		n, err := write(fd, p[sent:])
