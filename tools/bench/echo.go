@@ -147,10 +147,7 @@ func runEcho(ctx context.Context, args []string, common *commonFlags) (*Report, 
 	for round := 1; o.load && round <= o.rounds; round++ {
 		// Rotate the order each round so that a slow spell of the shared
 		// machine does not always hit the same server.
-		order := slices.Clone(o.kinds)
-		k := (round - 1) % len(order)
-		order = append(order[k:], order[:k]...)
-		for _, kind := range order {
+		for _, kind := range rotated(o.kinds, round-1) {
 			for _, mode := range []string{"closed", "paced"} {
 				run := b.loadRun(ctx, kind, mode, round)
 				fmt.Fprintf(os.Stderr, "echo: round %d %-13s %-6s %8.0f echoes/s p50 %v p99 %v user %.0f ns sys %.0f ns on-cpu %.0f ns %.2f syscalls %s\n",
@@ -176,8 +173,7 @@ func runEcho(ctx context.Context, args []string, common *commonFlags) (*Report, 
 			break
 		}
 		round := o.rounds + 1 + i
-		order := append(slices.Clone(trio[i%len(trio):]), trio[:i%len(trio)]...)
-		for _, kind := range order {
+		for _, kind := range rotated(trio, i) {
 			run := b.loadRun(ctx, kind, "paced", round)
 			run.Mode = "paced-gnet"
 			fmt.Fprintf(os.Stderr, "echo: round %d %-13s %-10s user %.0f ns sys %.0f ns on-cpu %.0f ns %.2f syscalls %.3f switches %s\n",
@@ -202,6 +198,12 @@ func runEcho(ctx context.Context, args []string, common *commonFlags) (*Report, 
 	}
 	b.summarize(r, runs, idle)
 	return r, nil
+}
+
+// rotated returns a copy of kinds started k places in, wrapping round.
+func rotated(kinds []string, k int) []string {
+	k %= len(kinds)
+	return append(slices.Clone(kinds[k:]), kinds[:k]...)
 }
 
 // shortDefault gives the flag name the value short mode uses, unless the

@@ -536,7 +536,6 @@ func compareNotebookRunners(ctx context.Context, root string, names []string, sp
 			}
 		}
 	}
-	var ours, theirs NotebookRun
 	for _, name := range names {
 		o, th := notebookMedians(runs, name)
 		if o.Elapsed <= 0 || th.Elapsed <= 0 {
@@ -545,9 +544,8 @@ func compareNotebookRunners(ctx context.Context, root string, names []string, sp
 		if o.Ran != th.Ran {
 			return nil, "", fmt.Errorf("notebook comparison: %s: nbrun ran %d cells, nbclient %d", name, o.Ran, th.Ran)
 		}
-		ours.Elapsed, ours.Cells, ours.Ran = ours.Elapsed+o.Elapsed, ours.Cells+o.Cells, ours.Ran+o.Ran
-		theirs.Elapsed, theirs.Cells = theirs.Elapsed+th.Elapsed, theirs.Cells+th.Cells
 	}
+	ours, theirs := notebookSums(runs, names)
 	note := fmt.Sprintf("Notebook runners: %d notebook(s), %d cells run, by our runner (`tools/nbrun`, as `nbrun.RunFile` runs it: kernel start, every cell with its outputs compared, shutdown) "+
 		"and by Debian's nbclient (`NotebookClient.execute()`: kernel start, every cell, shutdown), alternately, notebook by notebook, %d round(s), medians per notebook, summed: "+
 		"nbclient takes **%s×** our runner's time from kernel start to exit, and %s× for the cells alone. "+
@@ -584,18 +582,28 @@ func notebookTable(notebooks []string, runs []NotebookRun) Table {
 		Title:   "Notebook runners, start to exit and cells alone, medians",
 		Columns: []string{"notebook", "cells", "rounds", "nbrun ms", "nbclient ms", "nbclient/nbrun", "nbrun cells ms", "nbclient cells ms", "cells ratio", "nbclient process ms"},
 	}
-	var sum [2]NotebookRun
 	for _, nb := range notebooks {
 		ours, theirs := notebookMedians(runs, nb)
 		t.Rows = append(t.Rows, []string{path.Base(nb), strconv.Itoa(ours.Ran), strconv.Itoa(ours.Round), ms(ours.Elapsed), ms(theirs.Elapsed), ratio(theirs.Elapsed, ours.Elapsed),
 			ms(ours.Cells), ms(theirs.Cells), ratio(theirs.Cells, ours.Cells), ms(theirs.Process)})
+	}
+	if len(notebooks) > 1 {
+		ours, theirs := notebookSums(runs, notebooks)
+		t.Rows = append(t.Rows, []string{"all, summed", strconv.Itoa(ours.Ran), "", ms(ours.Elapsed), ms(theirs.Elapsed), ratio(theirs.Elapsed, ours.Elapsed),
+			ms(ours.Cells), ms(theirs.Cells), ratio(theirs.Cells, ours.Cells), ms(theirs.Process)})
+	}
+	return t
+}
+
+// notebookSums adds up each runner's per-notebook medians over notebooks:
+// the suite's figures.
+func notebookSums(runs []NotebookRun, notebooks []string) (nbrunSum, nbclientSum NotebookRun) {
+	sum := [2]NotebookRun{{Runner: "nbrun"}, {Runner: "nbclient"}}
+	for _, nb := range notebooks {
+		ours, theirs := notebookMedians(runs, nb)
 		for i, m := range []NotebookRun{ours, theirs} {
 			sum[i].Ran, sum[i].Elapsed, sum[i].Cells, sum[i].Process = sum[i].Ran+m.Ran, sum[i].Elapsed+m.Elapsed, sum[i].Cells+m.Cells, sum[i].Process+m.Process
 		}
 	}
-	if len(notebooks) > 1 {
-		t.Rows = append(t.Rows, []string{"all, summed", strconv.Itoa(sum[0].Ran), "", ms(sum[0].Elapsed), ms(sum[1].Elapsed), ratio(sum[1].Elapsed, sum[0].Elapsed),
-			ms(sum[0].Cells), ms(sum[1].Cells), ratio(sum[1].Cells, sum[0].Cells), ms(sum[1].Process)})
-	}
-	return t
+	return sum[0], sum[1]
 }

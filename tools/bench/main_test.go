@@ -334,3 +334,10 @@ func TestNoteLoad(t *testing.T) {
 	require.NoError(t, (&Report{Machine: m}).writeMarkdown(&b))
 	assert.Contains(t, b.String(), "**Noisy run:**")
 }
+
+func TestRotated(t *testing.T) {
+	kinds := []string{"a", "b", "c"}
+	assert.Equal(t, []string{"b", "c", "a"}, rotated(kinds, 1))
+	assert.Equal(t, []string{"b", "c", "a"}, rotated(kinds, 4), "wraps round")
+	assert.Equal(t, []string{"a", "b", "c"}, kinds, "the input keeps its order")
+}
